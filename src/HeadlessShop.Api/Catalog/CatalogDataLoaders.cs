@@ -1,0 +1,93 @@
+using HeadlessShop.Api.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessShop.Api.Catalog;
+
+public sealed class ProductByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Product>(contexts)
+{
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id));
+    protected override long KeyOf(Product value) => value.Id;
+}
+
+public sealed class ProductBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Product>(contexts)
+{
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug));
+    protected override string KeyOf(Product value) => value.Slug;
+}
+
+/// <summary>Variants with their stock level (joined in the same statement), in display order.</summary>
+public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductVariant>(contexts)
+{
+    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.ProductId)).OrderBy(v => v.ProductId).ThenBy(v => v.Position);
+    protected override long KeyOf(ProductVariant row) => row.ProductId;
+}
+
+public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
+{
+    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id));
+    protected override long KeyOf(ProductVariant value) => value.Id;
+}
+
+public sealed class ImagesByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductImage>(contexts)
+{
+    protected override IQueryable<ProductImage> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        db.ProductImages.Where(i => keys.Contains(i.ProductId)).OrderBy(i => i.ProductId).ThenBy(i => i.Position);
+    protected override long KeyOf(ProductImage row) => row.ProductId;
+}
+
+public sealed class OptionsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductOption>(contexts)
+{
+    protected override IQueryable<ProductOption> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        db.ProductOptions.Where(o => keys.Contains(o.ProductId)).OrderBy(o => o.ProductId).ThenBy(o => o.Position);
+    protected override long KeyOf(ProductOption row) => row.ProductId;
+}
+
+public sealed class CategoryByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Category>(contexts)
+{
+    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Categories.Where(c => keys.Contains(c.Id));
+    protected override long KeyOf(Category value) => value.Id;
+}
+
+public sealed class CategoryBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Category>(contexts)
+{
+    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Categories.Where(c => keys.Contains(c.Slug));
+    protected override string KeyOf(Category value) => value.Slug;
+}
+
+public sealed class CategoriesByParentIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, Category>(contexts)
+{
+    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        db.Categories.Where(c => c.ParentId != null && keys.Contains(c.ParentId.Value)).OrderBy(c => c.Position).ThenBy(c => c.Id);
+    protected override long KeyOf(Category row) => row.ParentId!.Value;
+}
+
+public sealed class CollectionByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Collection>(contexts)
+{
+    protected override IQueryable<Collection> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Collections.Where(c => keys.Contains(c.Id));
+    protected override long KeyOf(Collection value) => value.Id;
+}
+
+public sealed class CollectionBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Collection>(contexts)
+{
+    protected override IQueryable<Collection> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Collections.Where(c => keys.Contains(c.Slug));
+    protected override string KeyOf(Collection value) => value.Slug;
+}
+
+/// <summary>The collections a product belongs to, by name: one statement joining the link table.</summary>
+public sealed class CollectionsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts)
+    : DbGroupedDataLoader<long, CollectionsByProductIdDataLoader.Row, Collection>(contexts)
+{
+    public sealed record Row(long ProductId, Collection Collection);
+
+    protected override IQueryable<Row> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+        from link in db.ProductCollections
+        join collection in db.Collections on link.CollectionId equals collection.Id
+        where keys.Contains(link.ProductId)
+        orderby link.ProductId, collection.Name
+        select new Row(link.ProductId, collection);
+
+    protected override long KeyOf(Row row) => row.ProductId;
+    protected override Collection ValueOf(Row row) => row.Collection;
+}

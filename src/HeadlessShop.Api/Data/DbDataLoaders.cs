@@ -1,0 +1,63 @@
+using HeadlessShop.GraphQL.Transport.DataLoader;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessShop.Api.Data;
+
+/// <summary>A 1:1 loader answered by one query over a fresh, short-lived context per batch.</summary>
+public abstract class DbBatchDataLoader<TKey, TValue>(IDbContextFactory<ShopDbContext> contexts) : BatchDataLoader<TKey, TValue>
+    where TKey : notnull
+{
+    protected abstract IQueryable<TValue> Query(ShopDbContext db, IReadOnlyList<TKey> keys);
+
+    protected abstract TKey KeyOf(TValue value);
+
+    protected sealed override async Task<IReadOnlyDictionary<TKey, TValue>> LoadBatchAsync(IReadOnlyList<TKey> keys, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await Query(db, keys).ToListAsync(cancellationToken);
+        var result = new Dictionary<TKey, TValue>(rows.Count);
+        foreach (var row in rows)
+        {
+            result.TryAdd(KeyOf(row), row);
+        }
+        return result;
+    }
+}
+
+/// <summary>A 1:N loader answered by one query; rows keep the query's order within each key.</summary>
+public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(IDbContextFactory<ShopDbContext> contexts) : GroupedDataLoader<TKey, TValue>
+    where TKey : notnull
+{
+    protected abstract IQueryable<TRow> Query(ShopDbContext db, IReadOnlyList<TKey> keys);
+
+    protected abstract TKey KeyOf(TRow row);
+
+    protected abstract TValue ValueOf(TRow row);
+
+    protected sealed override async Task<IReadOnlyDictionary<TKey, IReadOnlyList<TValue>>> LoadBatchAsync(
+        IReadOnlyList<TKey> keys, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await Query(db, keys).ToListAsync(cancellationToken);
+        var groups = new Dictionary<TKey, IReadOnlyList<TValue>>();
+        foreach (var row in rows)
+        {
+            var key = KeyOf(row);
+            if (!groups.TryGetValue(key, out var list))
+            {
+                list = new List<TValue>();
+                groups.Add(key, list);
+            }
+            ((List<TValue>)list).Add(ValueOf(row));
+        }
+        return groups;
+    }
+}
+
+/// <summary>A 1:N loader whose rows are the values themselves.</summary>
+public abstract class DbGroupedDataLoader<TKey, TValue>(IDbContextFactory<ShopDbContext> contexts)
+    : DbGroupedDataLoader<TKey, TValue, TValue>(contexts)
+    where TKey : notnull
+{
+    protected sealed override TValue ValueOf(TValue row) => row;
+}

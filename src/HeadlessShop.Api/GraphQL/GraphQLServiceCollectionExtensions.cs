@@ -1,0 +1,24 @@
+using GraphQL;
+using HeadlessShop.GraphQL.Transport;
+
+namespace HeadlessShop.Api.GraphQL;
+
+public static class GraphQLServiceCollectionExtensions
+{
+    /// <summary>The schema (graph types found by assembly scan), the executor and the transport.</summary>
+    public static IHostApplicationBuilder AddShopGraphQL(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IQueryFields, NodeQueryFields>();
+        builder.Services.AddGraphQL(graphQL => graphQL
+            .AddSchema<ShopSchema>()
+            .AddGraphTypes(typeof(ShopSchema).Assembly)
+            .AddSystemTextJson()
+            .AddTransport(builder.Configuration, builder.Environment.IsDevelopment())
+            .ConfigureExecutionOptions(options =>
+            {
+                // Partners build on introspection; it stays on. Depth and cost limits arrive with the transport work.
+                options.EnableMetrics = false;
+            }));
+        return builder;
+    }
+}

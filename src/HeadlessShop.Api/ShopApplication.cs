@@ -1,0 +1,33 @@
+using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Data;
+using HeadlessShop.Api.GraphQL;
+using HeadlessShop.GraphQL.Transport;
+
+namespace HeadlessShop.Api;
+
+/// <summary>Builds the web application: one line per feature, like a table of contents.</summary>
+public static class ShopApplication
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.AddShopDatabase();
+        builder.AddShopGraphQL();
+        builder.AddCatalog();
+
+        var app = builder.Build();
+        app.UseSqlStatementCountHeader();
+        app.MapGet("/", () => Results.Redirect("/graphql"));
+        app.MapGraphQLEndpoint();
+        return app;
+    }
+}

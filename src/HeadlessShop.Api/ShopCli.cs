@@ -1,0 +1,161 @@
+using System.CommandLine;
+using GraphQL;
+using GraphQL.Types;
+using HeadlessShop.Api.Catalog.Seeding;
+using HeadlessShop.Api.Data;
+using HeadlessShop.Api.GraphQL;
+using Microsoft.EntityFrameworkCore;
+using Spectre.Console;
+
+namespace HeadlessShop.Api;
+
+/// <summary>
+/// One executable, several commands: <c>serve</c> (default), <c>migrate</c>, <c>seed</c>, <c>schema print</c>.
+/// Commands other than serve build the same application (same configuration) without starting the server.
+/// </summary>
+public static class ShopCli
+{
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "--help", "-h", "-?", "--version"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Anything that is not a command (no arguments, or host arguments such as --urls) serves the API.
+        if (args.Length == 0 || !CommandNames.Contains(args[0]))
+        {
+            await ShopApplication.Build(args).RunAsync();
+            return 0;
+        }
+        return await BuildRootCommand().Parse(args).InvokeAsync();
+    }
+
+    private static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("HeadlessShop: GraphQL commerce API. Without a command it serves the API.");
+
+        var serve = new Command("serve", "Run the API server (the default). Host arguments such as --urls pass through.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction(async (parse, _) =>
+        {
+            await ShopApplication.Build(parse.UnmatchedTokens.ToArray()).RunAsync();
+            return 0;
+        });
+
+        var migrate = new Command("migrate", "Apply pending database migrations (PostgreSQL) or create the SQLite schema (embedded).");
+        migrate.SetAction(async (_, ct) => await WithAppAsync(async app => await MigrateAsync(app, ct)));
+
+        var productsOption = new Option<int>("--products")
+        {
+            Description = "How many demo products to ensure exist (1..N; existing ones are kept).",
+            DefaultValueFactory = _ => 1000,
+        };
+        productsOption.Validators.Add(result =>
+        {
+            var value = result.GetValue(productsOption);
+            if (value is < 1 or > 1_000_000)
+            {
+                result.AddError("--products must be between 1 and 1000000.");
+            }
+        });
+        var seed = new Command("seed", "Seed the deterministic demo catalog (idempotent).") { productsOption };
+        seed.SetAction(async (parse, ct) => await WithAppAsync(async app => await SeedAsync(app, parse.GetValue(productsOption), ct)));
+
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the SDL to this file instead of standard output." };
+        var print = new Command("print", "Print the GraphQL schema (SDL) exactly as the server serves it.") { output };
+        print.SetAction(async (parse, ct) => await WithAppAsync(async app => await PrintSchemaAsync(app, parse.GetValue(output), ct)));
+        var schema = new Command("schema", "Schema tools.") { print };
+
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(seed);
+        root.Subcommands.Add(schema);
+        return root;
+    }
+
+    private static async Task<int> WithAppAsync(Func<WebApplication, Task<int>> action)
+    {
+        await using var app = ShopApplication.Build([]);
+        try
+        {
+            return await action(app);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            AnsiConsole.MarkupLine("[green]SQLite schema is ready.[/]");
+            return 0;
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        AnsiConsole.MarkupLine(pending.Count == 0
+            ? "[green]Database is up to date.[/]"
+            : $"[green]Applied {pending.Count} migration(s):[/] {Markup.Escape(string.Join(", ", pending))}");
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(WebApplication app, int products, CancellationToken cancellationToken)
+    {
+        var code = await MigrateIfEmbeddedAsync(app, cancellationToken);
+        if (code != 0)
+        {
+            return code;
+        }
+        var seeder = app.Services.GetRequiredService<CatalogSeeder>();
+        var added = 0;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progressContext =>
+            {
+                var task = progressContext.AddTask($"Seeding {products} products", maxValue: products);
+                added = await seeder.SeedAsync(products, new Progress<int>(done => task.Value = done), cancellationToken);
+                task.Value = products;
+            });
+        AnsiConsole.MarkupLine($"[green]Done:[/] {added} product(s) added, {products - added} already present.");
+        return 0;
+    }
+
+    private static async Task<int> MigrateIfEmbeddedAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            return 0;
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"error: {pending.Count} migration(s) pending; run `migrate` first.");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static async Task<int> PrintSchemaAsync(WebApplication app, FileInfo? output, CancellationToken cancellationToken)
+    {
+        var sdl = SchemaSdl.Print(app.Services.GetRequiredService<ISchema>());
+        if (output is null)
+        {
+            await Console.Out.WriteAsync(sdl);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(output.FullName, sdl, cancellationToken);
+            AnsiConsole.MarkupLine($"[green]Wrote[/] {Markup.Escape(output.FullName)}");
+        }
+        return 0;
+    }
+}

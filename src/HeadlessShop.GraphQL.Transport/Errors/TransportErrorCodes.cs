@@ -1,0 +1,13 @@
+namespace HeadlessShop.GraphQL.Transport.Errors;
+
+/// <summary>The <c>extensions.code</c> values the transport itself produces.</summary>
+public static class TransportErrorCodes
+{
+    public const string BadRequest = "BAD_REQUEST";
+    public const string BadUserInput = "BAD_USER_INPUT";
+    public const string ParseFailed = "GRAPHQL_PARSE_FAILED";
+    public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string InternalServerError = "INTERNAL_SERVER_ERROR";
+}

@@ -1,0 +1,39 @@
+using GraphQL;
+using GraphQL.DI;
+using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HeadlessShop.GraphQL.Transport;
+
+public static class TransportServiceCollectionExtensions
+{
+    /// <summary>Adds the transport's options and error shaping to a GraphQL.NET builder.</summary>
+    public static IGraphQLBuilder AddTransport(this IGraphQLBuilder builder, IConfiguration configuration, bool isDevelopment)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = configuration.GetSection(GraphQLTransportOptions.SectionName);
+        builder.Services.Configure<GraphQLTransportOptions>((options, _) => section.Bind(options));
+        var expose = isDevelopment && section.GetValue<bool>(nameof(GraphQLTransportOptions.ExposeExceptionDetails));
+        return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose));
+    }
+
+    /// <summary>Serves GraphQL over HTTP at <paramref name="pattern"/> (default <c>/graphql</c>).</summary>
+    public static IEndpointConventionBuilder MapGraphQLEndpoint(this IEndpointRouteBuilder endpoints, string pattern = "/graphql")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.UseMiddleware<GraphQLHttpMiddleware>();
+        pipeline.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return Task.CompletedTask;
+        });
+        return endpoints.Map(pattern, pipeline.Build());
+    }
+}
