@@ -19,6 +19,10 @@ internal sealed partial class DatabaseInitializer(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (options.Value.Mode == ShopMode.Production)
         {
+            if (options.Value.SkipMigrationCheck)
+            {
+                return;
+            }
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

@@ -21,4 +21,7 @@ public sealed class ShopOptions
     /// <summary>Products the embedded mode seeds into an empty database on first start.</summary>
     [Range(0, 100_000)]
     public int DemoCatalogProducts { get; set; } = 240;
+
+    /// <summary>Start even when migrations are pending (tests migrate after the host is built). Never in production.</summary>
+    public bool SkipMigrationCheck { get; set; }
 }

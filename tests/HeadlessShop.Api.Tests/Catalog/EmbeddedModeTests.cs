@@ -1,0 +1,73 @@
+using HeadlessShop.Api.Catalog.Seeding;
+using HeadlessShop.Api.Data;
+using HeadlessShop.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HeadlessShop.Api.Tests.Catalog;
+
+public sealed class EmbeddedModeTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"hs-embedded-{Guid.NewGuid():N}.db");
+
+    [Fact]
+    public async Task First_start_creates_the_database_and_seeds_the_demo_catalog()
+    {
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_file};Pooling=False");
+        });
+        var response = await app.CreateClient().GraphQLAsync("""
+            { products(first: 5) { totalCount nodes { name priceRange { min { amount currencyCode } } } }
+              categories { slug children { slug } } }
+            """);
+        var data = response.OkData();
+
+        Assert.Equal(5, data["products"]!["nodes"]!.AsArray().Count);
+        Assert.True(data["products"]!["totalCount"]!.GetValue<int>() >= 200);
+        var leafCategories = data["categories"]!.AsArray().SelectMany(c => c!["children"]!.AsArray()).Count();
+        Assert.True(leafCategories >= 8);
+        Assert.All(data["products"]!["nodes"]!.AsArray(), n => Assert.Matches(@"^\d+\.\d{2}$", n!["priceRange"]!["min"]!["amount"]!.GetValue<string>()));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+}
+
+public sealed class SeedingTests(PostgresCatalogFactory factory) : IClassFixture<PostgresCatalogFactory>
+{
+    [Fact]
+    public async Task Seeding_again_is_idempotent_and_deterministic()
+    {
+        var seeder = factory.Services.GetRequiredService<CatalogSeeder>();
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+
+        var addedAgain = await seeder.SeedAsync(factory.Products, null, CancellationToken.None);
+        Assert.Equal(0, addedAgain);
+
+        await using var db = await contexts.CreateDbContextAsync();
+        Assert.Equal(factory.Products, await db.Products.CountAsync());
+        var expected = DemoCatalog.Product(7);
+        var stored = await db.Products.Include(p => p.Variants).SingleAsync(p => p.Slug == expected.Slug);
+        Assert.Equal(expected.Name, stored.Name);
+        Assert.Equal(expected.Variants.Select(v => v.Sku), stored.Variants.OrderBy(v => v.Position).Select(v => v.Sku));
+        Assert.Equal(expected.Variants.Min(v => v.PriceMinor), stored.PriceMinMinor);
+        Assert.Equal(await db.ProductVariants.CountAsync(), await db.StockLevels.CountAsync());
+    }
+
+    [Fact]
+    public void Demo_catalog_has_1_to_6_variants_per_product_and_unique_skus_and_slugs()
+    {
+        var products = Enumerable.Range(1, 2000).Select(DemoCatalog.Product).ToList();
+        Assert.All(products, p => Assert.InRange(p.Variants.Count, 1, 6));
+        Assert.Equal(products.Count, products.Select(p => p.Slug).Distinct().Count());
+        var skus = products.SelectMany(p => p.Variants).Select(v => v.Sku).ToList();
+        Assert.Equal(skus.Count, skus.Distinct().Count());
+        Assert.True(products.Select(p => p.Brand).Distinct().Count() >= 8);
+    }
+}
