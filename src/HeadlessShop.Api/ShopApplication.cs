@@ -1,6 +1,7 @@
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
+using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.GraphQL.Transport;
 
 namespace HeadlessShop.Api;
@@ -21,6 +22,7 @@ public static class ShopApplication
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddShopDatabase();
+        builder.AddShopRedis();
         builder.AddShopGraphQL();
         builder.AddCatalog();
 

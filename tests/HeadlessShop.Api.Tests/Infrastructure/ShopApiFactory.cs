@@ -27,6 +27,8 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    public string RedisKeyPrefix { get; } = $"hs-test:{Guid.NewGuid():N}:";
+
     public async Task InitializeAsync()
     {
         if (Database == TestDatabaseKind.Postgres)
@@ -64,6 +66,9 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting("HeadlessShop:Mode", "Production");
             builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+            builder.UseSetting("ConnectionStrings:Redis", TestRedis.ConnectionString);
+            // Every factory writes under its own prefix on the shared test Redis: no test sees another's keys.
+            builder.UseSetting("Redis:KeyPrefix", RedisKeyPrefix);
             // The schema is migrated by InitializeAsync before the first request, after the host is built.
             builder.UseSetting("HeadlessShop:SkipMigrationCheck", "true");
         }
