@@ -21,13 +21,18 @@ public static class ShopApplication
         builder.Services.AddOptions<ShopOptions>().BindConfiguration(ShopOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
 
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.AddShopObservability();
         builder.AddShopDatabase();
         builder.AddShopRedis();
+        builder.AddShopHealth();
         builder.AddShopGraphQL();
         builder.AddCatalog();
 
         var app = builder.Build();
         app.UseSqlStatementCountHeader();
+        app.MapShopHealth();
+        app.MapShopObservability();
         app.MapGet("/", () => Results.Redirect("/graphql"));
         app.MapGraphQLEndpoint();
         return app;

@@ -15,7 +15,10 @@ namespace HeadlessShop.Api;
 /// </summary>
 public static class ShopCli
 {
-    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "--help", "-h", "-?", "--version"];
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "--help", "-h", "-?", "--version"];
+
+    // EF Core logs the expected "no history table yet" probe of a fresh database as an error; commands print their own outcome.
+    private static readonly string[] CommandHostArguments = ["--Logging:LogLevel:Microsoft.EntityFrameworkCore=None"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -66,7 +69,16 @@ public static class ShopCli
         print.SetAction(async (parse, ct) => await WithAppAsync(async app => await PrintSchemaAsync(app, parse.GetValue(output), ct)));
         var schema = new Command("schema", "Schema tools.") { print };
 
+        var url = new Option<Uri>("--url")
+        {
+            Description = "Liveness endpoint to probe.",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080/healthz"),
+        };
+        var health = new Command("health", "Probe a running instance's /healthz; exit code 0 when it answers 200 (container health checks).") { url };
+        health.SetAction(async (parse, ct) => await ProbeAsync(parse.GetValue(url)!, ct));
+
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(health);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(seed);
         root.Subcommands.Add(schema);
@@ -75,7 +87,7 @@ public static class ShopCli
 
     private static async Task<int> WithAppAsync(Func<WebApplication, Task<int>> action)
     {
-        await using var app = ShopApplication.Build([]);
+        await using var app = ShopApplication.Build(CommandHostArguments);
         try
         {
             return await action(app);
@@ -83,6 +95,22 @@ public static class ShopCli
         catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ProbeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(url, cancellationToken);
+            await Console.Out.WriteLineAsync($"{url}: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"{url}: {ex.Message}");
             return 1;
         }
     }

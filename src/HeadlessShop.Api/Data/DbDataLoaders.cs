@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.GraphQL.Transport.DataLoader;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,8 @@ public abstract class DbBatchDataLoader<TKey, TValue>(IDbContextFactory<ShopDbCo
     protected abstract IQueryable<TValue> Query(ShopDbContext db, IReadOnlyList<TKey> keys);
 
     protected abstract TKey KeyOf(TValue value);
+
+    protected override void OnBatchLoaded(int keyCount) => ShopMetrics.DataLoaderBatchSize.Record(keyCount, new KeyValuePair<string, object?>("loader", GetType().Name));
 
     protected sealed override async Task<IReadOnlyDictionary<TKey, TValue>> LoadBatchAsync(IReadOnlyList<TKey> keys, CancellationToken cancellationToken)
     {
@@ -33,6 +36,8 @@ public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(IDbContextFactory<
     protected abstract TKey KeyOf(TRow row);
 
     protected abstract TValue ValueOf(TRow row);
+
+    protected override void OnBatchLoaded(int keyCount) => ShopMetrics.DataLoaderBatchSize.Record(keyCount, new KeyValuePair<string, object?>("loader", GetType().Name));
 
     protected sealed override async Task<IReadOnlyDictionary<TKey, IReadOnlyList<TValue>>> LoadBatchAsync(
         IReadOnlyList<TKey> keys, CancellationToken cancellationToken)

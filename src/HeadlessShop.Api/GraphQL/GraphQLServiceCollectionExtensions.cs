@@ -1,5 +1,6 @@
 using GraphQL;
 using HeadlessShop.GraphQL.Transport;
+using HeadlessShop.GraphQL.Transport.Diagnostics;
 
 namespace HeadlessShop.Api.GraphQL;
 
@@ -14,6 +15,7 @@ public static class GraphQLServiceCollectionExtensions
             .AddGraphTypes(typeof(ShopSchema).Assembly)
             .AddSystemTextJson()
             .AddTransport(builder.Configuration, builder.Environment.IsDevelopment())
+            .ConfigureExecution<GraphQLTelemetry>()
             .ConfigureExecutionOptions(options =>
             {
                 // Partners build on introspection; it stays on. Depth and cost limits arrive with the transport work.

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using HeadlessShop.Api.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace HeadlessShop.Api.Infrastructure;
+
+public static class HealthServiceCollectionExtensions
+{
+    /// <summary>Checks tagged "ready" decide /readyz. A check that can degrade (search) reports Degraded, not Unhealthy.</summary>
+    public const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddShopHealth(this IHostApplicationBuilder builder)
+    {
+        var checks = builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        if (RedisServiceCollectionExtensions.IsRedisEnabled(builder.Configuration))
+        {
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        }
+        return builder;
+    }
+
+    /// <summary>/healthz: the process answers (liveness, no dependencies). /readyz: every dependency, as JSON.</summary>
+    public static WebApplication MapShopHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJsonAsync });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteJsonAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        return app;
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1) }),
+        };
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+}
+
+internal sealed class DatabaseHealthCheck(IDbContextFactory<ShopDbContext> contexts) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var provider = db.Database.IsNpgsql() ? "PostgreSQL" : "SQLite";
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy($"{provider} reachable")
+                : HealthCheckResult.Unhealthy($"{provider} unreachable");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable: " + ex.GetType().Name);
+        }
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!redis.IsConnected)
+        {
+            return HealthCheckResult.Unhealthy("Redis not connected");
+        }
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return HealthCheckResult.Healthy($"Redis ping {latency.TotalMilliseconds:F1} ms");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis ping failed: " + ex.GetType().Name);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Diagnostics.Metrics;
+
+namespace HeadlessShop.Api.Infrastructure;
+
+/// <summary>The shop's own instruments (meter "HeadlessShop"); features record into these.</summary>
+public static class ShopMetrics
+{
+    public const string MeterName = "HeadlessShop";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Keys per DataLoader batch, tagged with the loader: shows batching working (or not) in production.</summary>
+    public static readonly Histogram<int> DataLoaderBatchSize =
+        Meter.CreateHistogram<int>("dataloader.batch.size", unit: "{key}", description: "Keys fetched per DataLoader batch");
+}
