@@ -37,6 +37,8 @@ install_missing() {
   command -v redis-server >/dev/null || need+=(redis-server)
   # docker-compose validates docker-compose.yml in the tests; no container engine is needed for that.
   command -v docker-compose >/dev/null || need+=(docker-compose)
+  # wrk drives the benchmark harness smoke test.
+  command -v wrk >/dev/null || need+=(wrk)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       log "missing ${need[*]}: install them (apt-get install ${need[*]}) or run as root"; exit 1

@@ -61,8 +61,20 @@ public static class ShopCli
                 result.AddError("--products must be between 1 and 1000000.");
             }
         });
-        var seed = new Command("seed", "Seed the deterministic demo catalog (idempotent).") { productsOption };
-        seed.SetAction(async (parse, ct) => await WithAppAsync(async app => await SeedAsync(app, parse.GetValue(productsOption), ct)));
+        var variantsOption = new Option<int?>("--variants")
+        {
+            Description = $"Exactly this many variants per product (1..{DemoCatalog.MaxVariants}) instead of the catalog's natural 1-6.",
+        };
+        variantsOption.Validators.Add(result =>
+        {
+            if (result.GetValue(variantsOption) is < 1 or > DemoCatalog.MaxVariants)
+            {
+                result.AddError($"--variants must be between 1 and {DemoCatalog.MaxVariants}.");
+            }
+        });
+        var seed = new Command("seed", "Seed the deterministic demo catalog (idempotent).") { productsOption, variantsOption };
+        seed.SetAction(async (parse, ct) =>
+            await WithAppAsync(async app => await SeedAsync(app, parse.GetValue(productsOption), parse.GetValue(variantsOption), ct)));
 
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the SDL to this file instead of standard output." };
         var print = new Command("print", "Print the GraphQL schema (SDL) exactly as the server serves it.") { output };
@@ -133,7 +145,7 @@ public static class ShopCli
         return 0;
     }
 
-    private static async Task<int> SeedAsync(WebApplication app, int products, CancellationToken cancellationToken)
+    private static async Task<int> SeedAsync(WebApplication app, int products, int? variants, CancellationToken cancellationToken)
     {
         var code = await MigrateIfEmbeddedAsync(app, cancellationToken);
         if (code != 0)
@@ -147,7 +159,7 @@ public static class ShopCli
             .StartAsync(async progressContext =>
             {
                 var task = progressContext.AddTask($"Seeding {products} products", maxValue: products);
-                added = await seeder.SeedAsync(products, new Progress<int>(done => task.Value = done), cancellationToken);
+                added = await seeder.SeedAsync(products, variants, new Progress<int>(done => task.Value = done), cancellationToken);
                 task.Value = products;
             });
         AnsiConsole.MarkupLine($"[green]Done:[/] {added} product(s) added, {products - added} already present.");

@@ -63,11 +63,26 @@ public sealed class SeedingTests(PostgresCatalogFactory factory) : IClassFixture
     [Fact]
     public void Demo_catalog_has_1_to_6_variants_per_product_and_unique_skus_and_slugs()
     {
-        var products = Enumerable.Range(1, 2000).Select(DemoCatalog.Product).ToList();
+        var products = Enumerable.Range(1, 2000).Select(n => DemoCatalog.Product(n)).ToList();
         Assert.All(products, p => Assert.InRange(p.Variants.Count, 1, 6));
         Assert.Equal(products.Count, products.Select(p => p.Slug).Distinct().Count());
         var skus = products.SelectMany(p => p.Variants).Select(v => v.Sku).ToList();
         Assert.Equal(skus.Count, skus.Distinct().Count());
         Assert.True(products.Select(p => p.Brand).Distinct().Count() >= 8);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Asking_for_a_variant_count_gives_exactly_that_many_distinct_variants(int count)
+    {
+        Assert.All(Enumerable.Range(1, 500).Select(n => DemoCatalog.Product(n, count)), p =>
+        {
+            Assert.Equal(count, p.Variants.Count);
+            Assert.Equal(count, p.Variants.Select(v => string.Join("/", v.Options.Select(o => o.Value))).Distinct().Count());
+        });
+        // The natural catalog is unchanged by the option.
+        Assert.Equal(DemoCatalog.Product(42).Variants.Select(v => v.Sku), DemoCatalog.Product(42, null).Variants.Select(v => v.Sku));
     }
 }

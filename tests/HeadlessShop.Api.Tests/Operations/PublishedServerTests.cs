@@ -11,6 +11,7 @@ namespace HeadlessShop.Api.Tests.Operations;
 /// The Dockerfile's published output, run as a plain process (no container) in Production mode against the local
 /// PostgreSQL and a Redis server of its own, so the test can stop that Redis without touching other tests.
 /// </summary>
+[Collection(HeadlessShop.Api.Tests.Bench.PublishCollection.Name)]
 public sealed class PublishedServerTests : IAsyncLifetime
 {
     private readonly string _publishDirectory = Path.Combine(Path.GetTempPath(), $"hs-publish-{Guid.NewGuid():N}");

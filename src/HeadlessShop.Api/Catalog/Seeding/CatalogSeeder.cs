@@ -12,7 +12,11 @@ public sealed class CatalogSeeder(IDbContextFactory<ShopDbContext> contexts, Tim
     public const int BatchSize = 500;
 
     /// <summary>Seeds products 1..<paramref name="count"/>; reports the number of products processed so far.</summary>
-    public async Task<int> SeedAsync(int count, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<int> SeedAsync(int count, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        await SeedAsync(count, variantsPerProduct: null, progress, cancellationToken);
+
+    /// <summary>As above, with exactly <paramref name="variantsPerProduct"/> variants per product when given.</summary>
+    public async Task<int> SeedAsync(int count, int? variantsPerProduct, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var categoryIds = await EnsureCategoriesAsync(cancellationToken);
@@ -20,7 +24,7 @@ public sealed class CatalogSeeder(IDbContextFactory<ShopDbContext> contexts, Tim
         var added = 0;
         for (var start = 1; start <= count; start += BatchSize)
         {
-            var seeds = Enumerable.Range(start, Math.Min(BatchSize, count - start + 1)).Select(DemoCatalog.Product).ToList();
+            var seeds = Enumerable.Range(start, Math.Min(BatchSize, count - start + 1)).Select(n => DemoCatalog.Product(n, variantsPerProduct)).ToList();
             added += await InsertMissingAsync(seeds, categoryIds, collectionIds, cancellationToken);
             progress?.Report(start - 1 + seeds.Count);
         }

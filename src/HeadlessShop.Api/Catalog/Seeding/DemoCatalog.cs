@@ -60,9 +60,18 @@ public static class DemoCatalog
 
     private static readonly DateTime Epoch = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>Builds product number <paramref name="number"/> (1-based).</summary>
-    public static ProductSeed Product(int number)
+    /// <summary>
+    /// Builds product number <paramref name="number"/> (1-based) with its natural 1-6 variants, or exactly
+    /// <paramref name="variantCount"/> variants (benchmarks compare with peers seeded with 3 per product).
+    /// </summary>
+    public const int MaxVariants = 8;
+
+    public static ProductSeed Product(int number, int? variantCount = null)
     {
+        if (variantCount is < 1 or > MaxVariants)
+        {
+            throw new ArgumentOutOfRangeException(nameof(variantCount), variantCount, $"between 1 and {MaxVariants} variants per product");
+        }
         var random = new SplitMix(number);
         var category = LeafCategories[random.Next(LeafCategories.Length)];
         var brand = Brands[random.Next(Brands.Count)];
@@ -73,10 +82,15 @@ public static class DemoCatalog
 
         var colorCount = 1 + random.Next(3);
         var firstColor = random.Next(Colors.Count);
-        var colors = Enumerable.Range(0, colorCount).Select(i => Colors[(firstColor + i) % Colors.Count]).ToList();
         List<string> sizes = category.Sizes.Length == 0
             ? []
             : category.Sizes.Skip(random.Next(Math.Max(1, category.Sizes.Length - 2))).Take(Math.Max(1, 6 / colorCount)).ToList();
+        if (variantCount is { } wanted)
+        {
+            // Enough colours that colours x sizes covers the wanted count (every category allows at least 8 combinations).
+            colorCount = Math.Min(Colors.Count, Math.Max(colorCount, (wanted + Math.Max(1, sizes.Count) - 1) / Math.Max(1, sizes.Count)));
+        }
+        var colors = Enumerable.Range(0, colorCount).Select(i => Colors[(firstColor + i) % Colors.Count]).ToList();
 
         var options = new List<(string, IReadOnlyList<string>)> { ("Color", colors) };
         if (sizes.Count > 0)
@@ -92,7 +106,7 @@ public static class DemoCatalog
             IEnumerable<string?> sizeAxis = sizes.Count > 0 ? sizes : new string?[] { null };
             foreach (var size in sizeAxis)
             {
-                if (variants.Count == 6)
+                if (variants.Count == (variantCount ?? 6))
                 {
                     break;
                 }

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HeadlessShop.Bench;
+
+/// <summary>
+/// One command, bounded in time: starts PostgreSQL and Redis (scripts/services.sh), publishes and seeds, starts the
+/// API in Production mode, loads each scenario with wrk on loopback, then the in-memory ceilings, and writes
+/// bench/results/&lt;date&gt;-&lt;commit&gt;.md and .json (plus a PNG plot when gnuplot is installed).
+/// </summary>
+internal sealed class BenchRunner(BenchOptions options)
+{
+    private readonly string _root = FindRoot();
+    private readonly List<Measurement> _measurements = [];
+    private readonly List<string> _notes = [];
+    private Dictionary<string, string> _services = [];
+    private double _peakRssMb;
+    private string _work = "";
+
+    public async Task<int> RunAsync()
+    {
+        var started = DateTime.UtcNow;
+        _work = Path.Combine(_root, "bench", ".work");
+        Directory.CreateDirectory(_work);
+        var resultsDirectory = options.ResultsDirectory ?? Path.Combine(_root, "bench", "results");
+        Directory.CreateDirectory(resultsDirectory);
+
+        Step("services");
+        _services = ParseExports(await ProcessRunner.RunAsync("bash", "scripts/services.sh start", TimeSpan.FromMinutes(10), workingDirectory: _root));
+        Step("publish");
+        var publish = Path.Combine(_work, "publish");
+        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{publish}\" -p:UseAppHost=false",
+            TimeSpan.FromMinutes(10), workingDirectory: _root);
+        var api = Path.Combine(publish, "HeadlessShop.Api.dll");
+
+        string? listingPayload = null;
+        foreach (var size in options.CatalogSizes)
+        {
+            var environment = await PrepareDatabaseAsync(api, size);
+            await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
+            var scenarios = await DiscoverScenariosAsync(server.BaseAddress, size);
+            foreach (var scenario in scenarios)
+            {
+                var measurement = await MeasureAsync(server.BaseAddress, server.Process.Id, scenario, size);
+                if (measurement is not null)
+                {
+                    _measurements.Add(measurement);
+                }
+            }
+            listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
+            _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
+        }
+
+        if (listingPayload is not null)
+        {
+            await MeasureReferencesAsync(listingPayload);
+        }
+
+        var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
+        var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure);
+        var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
+        Console.WriteLine();
+        Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
+        Console.WriteLine($"results: {files.Markdown}, {files.Json}{(files.Plot is null ? "" : ", " + files.Plot)}");
+        return 0;
+    }
+
+    private async Task<Dictionary<string, string>> PrepareDatabaseAsync(string api, int size)
+    {
+        var database = $"hs_bench_{size}_v3";
+        Step($"catalog of {size} products ({database})");
+        var admin = _services["HEADLESSSHOP_TEST_POSTGRES"];
+        var host = Setting(admin, "Host");
+        var port = Setting(admin, "Port");
+        var exists = await ProcessRunner.RunAsync("psql",
+            $"-h {host} -p {port} -U postgres -d postgres -tAc \"SELECT 1 FROM pg_database WHERE datname = '{database}'\"", TimeSpan.FromSeconds(30));
+        if (exists.Trim() != "1")
+        {
+            await ProcessRunner.RunAsync("psql", $"-h {host} -p {port} -U postgres -d postgres -qc \"CREATE DATABASE {database}\"", TimeSpan.FromSeconds(30));
+        }
+        var environment = new Dictionary<string, string>
+        {
+            ["HeadlessShop__Mode"] = "Production",
+            ["ConnectionStrings__Postgres"] = $"Host={host};Port={port};Username=postgres;Database={database};Maximum Pool Size=64",
+            ["ConnectionStrings__Redis"] = _services["HEADLESSSHOP_TEST_REDIS"],
+            ["Redis__KeyPrefix"] = $"hs-bench:{size}:",
+            ["Payments__Gateway"] = "Test",
+            ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+            ["Diagnostics__SqlStatementCountHeader"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "1",
+        };
+        await ProcessRunner.RunAsync("dotnet", $"\"{api}\" migrate", TimeSpan.FromMinutes(5), environment);
+        var seeding = Stopwatch.StartNew();
+        await ProcessRunner.RunAsync("dotnet", $"\"{api}\" seed --products {size} --variants 3", TimeSpan.FromMinutes(20), environment);
+        _notes.Add(string.Create(CultureInfo.InvariantCulture, $"catalog {size}: seed (or verify) took {seeding.Elapsed.TotalSeconds:F1} s"));
+        return environment;
+    }
+
+    private async Task<List<Scenario>> DiscoverScenariosAsync(Uri api, int size)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(120) };
+        var fields = (await PostAsync(http, "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"))["data"]!["__schema"]!;
+        var queryFields = fields["queryType"]!["fields"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToHashSet();
+        var slug = (await PostAsync(http, "{ products(first: 1) { nodes { slug } } }"))["data"]!["products"]!["nodes"]![0]!["slug"]!.GetValue<string>();
+
+        var scenarios = new List<Scenario>();
+        foreach (var first in options.PageSizes)
+        {
+            scenarios.Add(new Scenario($"listing-{first}", "listing", $"category page: products(first: {first}) with variants, prices, stock, images, category",
+                Body(Documents.Listing, new { first })));
+        }
+        scenarios.Add(new Scenario("listing-deep", "listing", "page 20 products after the middle of the catalog, sorted by name (keyset)",
+            Body(Documents.ListingDeep, new { after = await MiddleCursorAsync(http, size) })));
+        scenarios.Add(new Scenario("detail", "detail", "product page: product(slug:) with everything a product page shows", Body(Documents.Detail, new { slug })));
+        scenarios.Add(new Scenario("peer-products", "peer", "Vendure a-products twin", Body(Documents.PeerProducts, null)));
+        scenarios.Add(new Scenario("peer-product", "peer", "Vendure c-product twin", Body(Documents.PeerProduct, new { slug })));
+        if (queryFields.Contains("search"))
+        {
+            scenarios.Add(new Scenario("search", "search", "query + two facet selections + price range", Body(Documents.Search, null)));
+            scenarios.Add(new Scenario("peer-search", "peer", "Vendure b-search twin", Body(Documents.PeerSearch, null)));
+        }
+        else if (size == options.CatalogSizes[0])
+        {
+            _notes.Add("search, peer-search: not measured, the schema has no `search` field yet (issue 5)");
+        }
+        if (size == options.CatalogSizes[0])
+        {
+            _notes.Add("cart add, persisted listing GET, flash sale: not measured yet; they need carts (issue 6), persisted queries (issue 4) and checkout (issue 7)");
+        }
+        return scenarios;
+    }
+
+    private async Task<string?> MiddleCursorAsync(HttpClient http, int size)
+    {
+        // Walk by name in pages of 100 to the middle (bounded: at most 500 requests), the position a deep link lands on.
+        string? cursor = null;
+        for (var seen = 0; seen < size / 2 && seen < 50_000; seen += 100)
+        {
+            var page = (await PostAsync(http, "query($after: String) { products(first: 100, after: $after, sort: { key: NAME }) { pageInfo { endCursor hasNextPage } } }",
+                new { after = cursor }))["data"]!["products"]!["pageInfo"]!;
+            cursor = page["endCursor"]?.GetValue<string>();
+            if (!page["hasNextPage"]!.GetValue<bool>())
+            {
+                break;
+            }
+        }
+        return cursor;
+    }
+
+    private async Task<Measurement?> MeasureAsync(Uri baseAddress, int pid, Scenario scenario, int size, string path = "/graphql")
+    {
+        Step($"{scenario.Name} @ {size}");
+        var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
+        await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
+        var url = new Uri(baseAddress, path);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var preflight = await http.PostAsync(url, new StringContent(scenario.Body ?? "", System.Text.Encoding.UTF8, "application/json"));
+        var text = await preflight.Content.ReadAsStringAsync();
+        if (preflight.StatusCode != HttpStatusCode.OK || text.Contains("\"errors\"", StringComparison.Ordinal))
+        {
+            _notes.Add($"{scenario.Name} @ {size}: preflight failed (HTTP {(int)preflight.StatusCode}): {text[..Math.Min(300, text.Length)]}");
+            return null;
+        }
+        int? sql = preflight.Headers.TryGetValues("X-Sql-Statements", out var values) ? int.Parse(values.First(), CultureInfo.InvariantCulture) : null;
+
+        await WrkAsync(url, bodyFile, options.WarmupSeconds, latency: false);
+        var unloaded = await UnloadedMillisecondsAsync(http, url, scenario.Body ?? "");
+        var cpuBefore = ProcessRunner.CpuSeconds(pid);
+        var clock = Stopwatch.StartNew();
+        var load = WrkOutput.Parse(await WrkAsync(url, bodyFile, options.DurationSeconds, latency: true));
+        var cores = (ProcessRunner.CpuSeconds(pid) - cpuBefore) / clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    {load.RequestsPerSecond,10:F1} req/s  p50 {load.P50Ms:F2} ms  p99 {load.P99Ms:F2} ms  errors {load.Errors}  sql {sql?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
+        return new Measurement(scenario.Name, scenario.Group, size, load, sql, text.Length, Math.Round(cores, 2), unloaded);
+    }
+
+    private async Task<string> WrkAsync(Uri url, string bodyFile, int seconds, bool latency)
+    {
+        var arguments = $"-t1 -c{options.Connections} -d{seconds}s --timeout 10s {(latency ? "--latency " : "")}-s \"{Path.Combine(_root, "bench", "scenarios", "post.lua")}\" {url}";
+        return await ProcessRunner.RunAsync("wrk", arguments, TimeSpan.FromSeconds(seconds + 30), new Dictionary<string, string> { ["BODY_FILE"] = bodyFile });
+    }
+
+    private static async Task<double> UnloadedMillisecondsAsync(HttpClient http, Uri url, string body)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 7; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await http.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            await response.Content.ReadAsByteArrayAsync();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return Math.Round(times[times.Count / 2], 2);
+    }
+
+    private async Task<string> CapturePayloadAsync(Uri api)
+    {
+        using var http = new HttpClient { BaseAddress = api };
+        var payload = await PostAsync(http, Documents.Listing, new { first = 20 });
+        var file = Path.Combine(_work, "listing-20-payload.json");
+        await File.WriteAllTextAsync(file, payload.ToJsonString());
+        return file;
+    }
+
+    private async Task MeasureReferencesAsync(string payloadFile)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var self = typeof(BenchRunner).Assembly.Location;
+        using var process = ProcessRunner.Start("dotnet", $"\"{self}\" reference --url {baseAddress} --payload \"{payloadFile}\"",
+            new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }, Path.Combine(_work, "reference.log"));
+        try
+        {
+            await WaitForAsync(baseAddress, "/json", "{}");
+            var listing = Body(Documents.Listing, new { first = 20 });
+            var size = options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
+            foreach (var (scenario, path) in new[]
+            {
+                (new Scenario("ref-engine", "reference", "same listing document, GraphQL.NET + our transport over in-memory objects", listing), "/graphql"),
+                (new Scenario("ref-json", "reference", "same payload as plain JSON from a minimal endpoint", "{}"), "/json"),
+            })
+            {
+                var measurement = await MeasureAsync(baseAddress, process.Id, scenario, size, path);
+                if (measurement is not null)
+                {
+                    _measurements.Add(measurement with { SqlStatements = 0 });
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    internal static string Body(string query, object? variables) => JsonSerializer.Serialize(new { query, variables });
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string query, object? variables = null)
+    {
+        using var response = await http.PostAsJsonAsync("/graphql", new { query, variables });
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (json["errors"] is not null)
+        {
+            throw new InvalidOperationException($"{query}: {json["errors"]!.ToJsonString()}");
+        }
+        return json;
+    }
+
+    internal static async Task WaitForAsync(Uri baseAddress, string path, string? postBody = null)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                using var response = postBody is null
+                    ? await http.GetAsync(path)
+                    : await http.PostAsync(path, new StringContent(postBody, System.Text.Encoding.UTF8, "application/json"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{baseAddress}{path} did not answer within 60 s");
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Dictionary<string, string> ParseExports(string output) =>
+        output.Split('\n')
+            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1].Trim().Trim('\''));
+
+    private static string Setting(string connectionString, string key) =>
+        connectionString.Split(';').Select(p => p.Split('=', 2)).First(p => p[0].Trim().Equals(key, StringComparison.OrdinalIgnoreCase))[1];
+
+    private async Task<string> CommitAsync() =>
+        (await ProcessRunner.RunAsync("git", "rev-parse --short HEAD", TimeSpan.FromSeconds(10), workingDirectory: _root, check: false)).Trim();
+
+    private static async Task<string> MachineAsync()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        var memory = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var postgres = (await ProcessRunner.RunAsync("psql", "--version", TimeSpan.FromSeconds(10), check: false)).Trim();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB, .NET {Environment.Version}, {postgres}; wrk, API, PostgreSQL and Redis share the machine");
+    }
+
+    private static void Step(string what) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {what}");
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(Environment.CurrentDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HeadlessShop.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("run from inside the HeadlessShop repository");
+    }
+}
+
+/// <summary>The API's published output as a child process on a free loopback port, killed on dispose.</summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    private ApiServer(Process process, Uri baseAddress)
+    {
+        Process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Process Process { get; }
+    public Uri BaseAddress { get; }
+
+    public static async Task<ApiServer> StartAsync(string api, Dictionary<string, string> environment, string logFile)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{BenchRunner.FreePort()}");
+        var processEnvironment = new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = baseAddress.ToString() };
+        var process = ProcessRunner.Start("dotnet", $"\"{api}\"", processEnvironment, logFile);
+        var server = new ApiServer(process, baseAddress);
+        try
+        {
+            await BenchRunner.WaitForAsync(baseAddress, "/readyz");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+        Process.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+namespace HeadlessShop.Bench;
+
+internal static class BenchProgram
+{
+    /// <summary>
+    /// bench/run.sh [--quick | --smoke] [--results DIR] [--sizes 1000,10000] [--duration S] [--vendure];
+    /// internally also `reference --url URL --payload FILE`, the in-memory ceiling server the harness starts.
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "reference")
+        {
+            string Value(string name) => args[Array.IndexOf(args, name) + 1];
+            await ReferenceServer.RunAsync(Value("--url"), Value("--payload"));
+            return 0;
+        }
+        return await new BenchRunner(BenchOptions.Parse(args)).RunAsync();
+    }
+}

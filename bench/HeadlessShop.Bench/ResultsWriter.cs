@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace HeadlessShop.Bench;
+
+/// <summary>Writes the report as markdown (for people and the README) and JSON (for tools), plus a gnuplot PNG.</summary>
+internal static class ResultsWriter
+{
+    public sealed record Files(string Markdown, string Json, string? Plot);
+
+    private const double EngineTarget = 0.60;
+    private const int SqlTarget = 6;
+    private const double SearchP95TargetMs = 30;
+    private const double RssTargetMb = 400;
+
+    public static async Task<Files> WriteAsync(BenchReport report, string directory)
+    {
+        var stem = Path.Combine(directory, $"{report.StartedUtc:yyyy-MM-dd}-{report.Commit}{(report.Profile == "full" ? "" : "-" + report.Profile)}");
+        var plot = await PlotAsync(report, stem + ".png");
+        var markdown = Markdown(report, plot is null ? null : Path.GetFileName(plot));
+        await File.WriteAllTextAsync(stem + ".md", markdown);
+        await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        return new Files(stem + ".md", stem + ".json", plot);
+    }
+
+    internal static string Markdown(BenchReport report, string? plotFile)
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.Append(text).Append('\n');
+        string F(double value, int digits = 1) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+        Line($"# HeadlessShop benchmark: {report.Profile} run, {report.StartedUtc:yyyy-MM-dd HH:mm} UTC, commit {report.Commit}");
+        Line();
+        Line($"Machine: {report.Machine}.");
+        Line($"Load: wrk -t1 -c{report.Connections}, warm-up then {report.DurationSeconds} s measured per scenario, loopback only. " +
+             "API: published Release build, Production mode (PostgreSQL + Redis), test payment gateway.");
+        Line();
+        Line("## Scenarios");
+        Line();
+        Line("| scenario | catalog | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | 1-conn ms | bytes | server CPU (cores) |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in report.Measurements)
+        {
+            Line($"| {m.Scenario} | {m.CatalogSize:N0} | {F(m.Load.RequestsPerSecond)} | {F(m.Load.P50Ms, 2)} | {F(m.Load.P95Ms, 2)} | {F(m.Load.P99Ms, 2)} | " +
+                 $"{m.Load.Errors} | {m.SqlStatements?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {F(m.UnloadedMs, 2)} | {m.ResponseBytes:N0} | {F(m.ServerCpuCores, 2)} |");
+        }
+        Line();
+
+        var listing = Find(report, "listing-20", 10_000) ?? report.Measurements.FirstOrDefault(m => m.Scenario == "listing-20");
+        var engine = Find(report, "ref-engine");
+        var json = Find(report, "ref-json");
+        Line("## Against the in-memory ceilings");
+        Line();
+        Line("| what | req/s | listing as a share of it |");
+        Line("|---|---:|---:|");
+        Line($"| listing-20 (PostgreSQL, DataLoaders) | {(listing is null ? "-" : F(listing.Load.RequestsPerSecond))} | |");
+        Line($"| engine ceiling: same document, GraphQL.NET + transport, in-memory objects | {(engine is null ? "-" : F(engine.Load.RequestsPerSecond))} | {Share(listing, engine)} |");
+        Line($"| HTTP ceiling: same payload as plain JSON | {(json is null ? "-" : F(json.Load.RequestsPerSecond))} | {Share(listing, json)} |");
+        Line();
+
+        if (report.Vendure.Count > 0)
+        {
+            Line("## Against Vendure (same machine type, same catalog size, same logical queries)");
+            Line();
+            Line($"Vendure figures: {report.Vendure[0].Source}. HeadlessShop: the twin queries in bench/HeadlessShop.Bench/Scenarios.cs at 10,000 products x 3 variants" +
+                 (report.Measurements.Any(m => m.CatalogSize == 10_000) ? "." : " (this run: the smallest catalog measured; Vendure used 2,000)."));
+            Line();
+            Line("| case | Vendure req/s | HeadlessShop req/s | throughput ratio | Vendure p50 ms | HeadlessShop p50 ms | Vendure SQL/req | HeadlessShop SQL/req |");
+            Line("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (peer, ours) in new[] { ("a-products", "peer-products"), ("b-search", "peer-search"), ("c-product", "peer-product") })
+            {
+                var vendure = report.Vendure.FirstOrDefault(v => v.Case == peer);
+                var measured = Find(report, ours, 10_000) ?? report.Measurements.FirstOrDefault(m => m.Scenario == ours);
+                if (vendure is null)
+                {
+                    continue;
+                }
+                Line($"| {peer} | {F(vendure.RequestsPerSecond)} | {(measured is null ? "not measured" : F(measured.Load.RequestsPerSecond))} | " +
+                     $"{(measured is null ? "-" : F(measured.Load.RequestsPerSecond / vendure.RequestsPerSecond, 0) + "x")} | {F(vendure.P50Ms)} | " +
+                     $"{(measured is null ? "-" : F(measured.Load.P50Ms, 2))} | {vendure.SqlStatements?.ToString(CultureInfo.InvariantCulture) ?? "-"} | " +
+                     $"{measured?.SqlStatements?.ToString(CultureInfo.InvariantCulture) ?? "-"} |");
+            }
+            Line();
+        }
+
+        Line("## Targets");
+        Line();
+        Line("| target | measured | verdict |");
+        Line("|---|---|---|");
+        if (listing is not null && engine is not null)
+        {
+            var share = listing.Load.RequestsPerSecond / engine.Load.RequestsPerSecond;
+            Line($"| listing >= 60% of the engine ceiling | {F(share * 100)}% | {Verdict(share >= EngineTarget, $"{F((EngineTarget - share) * 100)} points short")} |");
+        }
+        var listings = report.Measurements.Where(m => m.Group == "listing" && m.SqlStatements is not null).ToList();
+        if (listings.Count > 0)
+        {
+            var worst = listings.Max(m => m.SqlStatements!.Value);
+            Line($"| SQL statements per listing <= {SqlTarget} at every page size | at most {worst} | {Verdict(worst <= SqlTarget, $"{worst - SqlTarget} over")} |");
+        }
+        var search = report.Measurements.Where(m => m.Scenario == "search").MaxBy(m => m.CatalogSize);
+        Line(search is null
+            ? "| search p95 <= 30 ms at 100,000 products (database engine) | not measured | search not in this build |"
+            : $"| search p95 <= 30 ms at {search.CatalogSize:N0} products | {F(search.Load.P95Ms, 2)} ms | {Verdict(search.Load.P95Ms <= SearchP95TargetMs, $"{F(search.Load.P95Ms - SearchP95TargetMs, 2)} ms over")} |");
+        Line("| cart add >= 2,000 req/s | not measured | carts not in this build |");
+        Line("| flash sale: 0 oversells, >= 300 checkouts/s | not measured | checkout not in this build |");
+        Line("| persisted GET listing >= listing | not measured | persisted queries not in this build |");
+        Line($"| server peak RSS <= 400 MB through the run | {F(report.PeakRssMb)} MB | {Verdict(report.PeakRssMb <= RssTargetMb, $"{F(report.PeakRssMb - RssTargetMb)} MB over")} |");
+        Line();
+
+        Line("## Cost curves (p50 ms)");
+        Line();
+        var sizes = report.Measurements.Where(m => m.Group != "reference").Select(m => m.CatalogSize).Distinct().Order().ToList();
+        var curveScenarios = report.Measurements.Where(m => m.Group is "listing" or "detail" or "search").Select(m => m.Scenario).Distinct().ToList();
+        Line("| scenario | " + string.Join(" | ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture) + " products")) + " |");
+        Line("|---|" + string.Concat(sizes.Select(_ => "---:|")));
+        foreach (var scenario in curveScenarios)
+        {
+            Line($"| {scenario} | " + string.Join(" | ", sizes.Select(s => Find(report, scenario, s) is { } m ? F(m.Load.P50Ms, 2) : "-")) + " |");
+        }
+        Line();
+        if (plotFile is not null)
+        {
+            Line($"![p50 latency by page size and catalog size]({plotFile})");
+            Line();
+        }
+        if (report.Notes.Count > 0)
+        {
+            Line("## Notes");
+            Line();
+            foreach (var note in report.Notes)
+            {
+                Line($"- {note}");
+            }
+            Line();
+        }
+        Line("Columns: errors = socket errors + non-2xx + timeouts + responses with GraphQL `errors`; SQL/req from the API's X-Sql-Statements " +
+             "header (one warm request); 1-conn ms = median of 7 sequential requests after warm-up; server CPU = API process CPU seconds per " +
+             "wall second during the measured run.");
+        return md.ToString();
+    }
+
+    private static Measurement? Find(BenchReport report, string scenario, int? size = null) =>
+        report.Measurements.FirstOrDefault(m => m.Scenario == scenario && (size is null || m.CatalogSize == size));
+
+    private static string Share(Measurement? part, Measurement? whole) =>
+        part is null || whole is null || whole.Load.RequestsPerSecond == 0
+            ? "-"
+            : (part.Load.RequestsPerSecond / whole.Load.RequestsPerSecond * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Verdict(bool met, string shortBy) => met ? "met" : "MISSED: " + shortBy;
+
+    private static async Task<string?> PlotAsync(BenchReport report, string png)
+    {
+        var listing = report.Measurements.Where(m => m.Group == "listing" && m.Scenario.StartsWith("listing-", StringComparison.Ordinal)
+            && int.TryParse(m.Scenario["listing-".Length..], out _)).ToList();
+        if (listing.Count == 0)
+        {
+            return null;
+        }
+        var data = Path.ChangeExtension(png, ".dat");
+        var lines = new StringBuilder();
+        var sizes = listing.Select(m => m.CatalogSize).Distinct().Order().ToList();
+        foreach (var size in sizes)
+        {
+            lines.Append(CultureInfo.InvariantCulture, $"# catalog {size}\n");
+            foreach (var m in listing.Where(m => m.CatalogSize == size).OrderBy(m => int.Parse(m.Scenario["listing-".Length..], CultureInfo.InvariantCulture)))
+            {
+                lines.Append(CultureInfo.InvariantCulture, $"{m.Scenario["listing-".Length..]} {m.Load.P50Ms} {m.Load.P99Ms}\n");
+            }
+            lines.Append("\n\n");
+        }
+        await File.WriteAllTextAsync(data, lines.ToString());
+        var plots = string.Join(", ", sizes.Select((size, i) => $"'{data}' index {i} using 1:2 with linespoints title '{size} products (p50)'"));
+        var script = $"set terminal png size 900,500; set output '{png}'; set title 'Listing latency vs page size'; " +
+                     $"set xlabel 'page size (first)'; set ylabel 'p50 ms'; set key left top; set grid; plot {plots}";
+        try
+        {
+            await ProcessRunner.RunAsync("gnuplot", $"-e \"{script}\"", TimeSpan.FromSeconds(60));
+            File.Delete(data);
+            return png;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            report.Notes.Add("no plot: gnuplot is not installed or failed (apt-get install gnuplot-nox)");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace HeadlessShop.Bench;
+
+/// <summary>The GraphQL documents the benchmarks send. Vendure's peer queries have logical twins here.</summary>
+public static class Documents
+{
+    public const string ListingNode = """
+        id slug name availableForSale
+        priceRange { min { amount currencyCode } }
+        images { url altText }
+        category { name slug }
+        variants { id sku name price { amount currencyCode } quantityAvailable availableForSale selectedOptions { name value } }
+        """;
+
+    public static readonly string Listing = $$"""query Listing($first: Int!) { products(first: $first) { nodes { {{ListingNode}} } } }""";
+
+    public static readonly string ListingDeep =
+        $$"""query Deep($after: String) { products(first: 20, after: $after, sort: { key: NAME }) { nodes { {{ListingNode}} } } }""";
+
+    public const string Detail = """
+        query Detail($slug: String!) {
+          product(slug: $slug) {
+            id slug name description brand availableForSale createdAt
+            priceRange { min { amount currencyCode } max { amount currencyCode } }
+            category { name slug parent { name slug } }
+            collections { name slug }
+            images { url altText width height }
+            options { name values }
+            variants { id sku name price { amount currencyCode } compareAtPrice { amount } quantityAvailable availableForSale selectedOptions { name value } }
+          }
+        }
+        """;
+
+    /// <summary>Vendure a-products: 20 products with variant id, name, price and stock.</summary>
+    public const string PeerProducts = "{ products(first: 20) { nodes { id name slug variants { id name price { amount } quantityAvailable } } } }";
+
+    /// <summary>Vendure c-product: a product page by slug with facets (brand, category) and variant options.</summary>
+    public const string PeerProduct = """
+        query($slug: String!) { product(slug: $slug) { id name slug description brand category { name }
+          variants { id name sku price { amount } quantityAvailable selectedOptions { name value } } } }
+        """;
+
+    /// <summary>Vendure b-search: term "classic", 20 hits grouped by product, facet counts and price range.</summary>
+    public const string PeerSearch = """
+        { search(input: { query: "classic", first: 20 }) { totalCount facets { name values { value count } }
+          hits { nodes { name priceRange { min { amount } max { amount } } } } } }
+        """;
+
+    /// <summary>Query, two facet selections and a price range.</summary>
+    public const string Search = """
+        { search(input: { query: "jacket", facets: [{ name: "brand", values: ["Acme", "Northwind", "Contoso"] }, { name: "color", values: ["Black", "Blue"] }],
+            priceMin: 1000, priceMax: 20000, first: 20 }) {
+          totalCount correctedQuery engine
+          facets { name values { value count selected } }
+          priceBuckets { min max count }
+          hits { nodes { id slug name priceRange { min { amount currencyCode } } images { url } } } } }
+        """;
+}
+
+/// <summary>What one wrk run sends: a POST body (JSON) or a GET path.</summary>
+public sealed record Scenario(string Name, string Group, string Description, string? Body = null, string? GetPath = null, string? Requires = null);

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using HeadlessShop.Api.Tests.GraphQL;
+using HeadlessShop.Bench;
+
+namespace HeadlessShop.Api.Tests.Bench;
+
+/// <summary>Keeps the benchmark harness from rotting: its parsers, and a tiny real run. Nothing here is timed.</summary>
+public sealed class BenchHarnessParserTests
+{
+    [Fact]
+    public void Wrk_result_line_is_parsed_with_every_error_kind()
+    {
+        const string output = """
+            Running 5s test @ http://127.0.0.1:5000/graphql
+              1 threads and 20 connections
+            RESULT requests=1234 duration_s=5.002 rps=246.7 p50_ms=7.100 p90_ms=9.500 p95_ms=10.250 p99_ms=20.000 max_ms=45.125 err_connect=1 err_read=2 err_write=0 err_status=3 err_timeout=4 err_graphql=5
+            """;
+        var result = WrkOutput.Parse(output);
+        Assert.Equal(1234, result.Requests);
+        Assert.Equal(246.7, result.RequestsPerSecond);
+        Assert.Equal(10.25, result.P95Ms);
+        Assert.Equal(3, result.SocketErrors);
+        Assert.Equal(3, result.Non2xx);
+        Assert.Equal(15, result.Errors);
+    }
+
+    [Fact]
+    public void Wrk_output_without_a_result_line_is_an_error_that_shows_the_output()
+    {
+        var error = Assert.Throws<FormatException>(() => WrkOutput.Parse("unable to connect to 127.0.0.1:1 Connection refused"));
+        Assert.Contains("Connection refused", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Vendure_published_table_is_read_by_case_name()
+    {
+        const string readme = """
+            | case | req/s | p50 ms | p90 ms | p99 ms | errors | 1-conn ms | SQL/req |
+            |---|---:|---:|---:|---:|---:|---:|---:|
+            | a-products | 9.9 | 1803 | 2037 | 2637 | 0 | 117 | 74 |
+            | b-search | 2.0 | 6004 | 7408 | 7516 | 0 | 552 | 5 |
+            """;
+        var figures = VendureFigures.Parse(readme, 1, 2, 4, 7, "test");
+        Assert.Equal(["a-products", "b-search"], figures.Select(f => f.Case));
+        Assert.Equal(9.9, figures[0].RequestsPerSecond);
+        Assert.Equal(74, figures[0].SqlStatements);
+        Assert.Equal(7516, figures[1].P99Ms);
+    }
+}
+
+[Collection(PublishCollection.Name)]
+public sealed class BenchHarnessSmokeTests
+{
+    [Fact]
+    public async Task A_smoke_run_measures_every_available_scenario_without_errors_and_writes_both_result_files()
+    {
+        var results = Path.Combine(Path.GetTempPath(), $"hs-bench-{Guid.NewGuid():N}");
+        try
+        {
+            var harness = typeof(BenchOptions).Assembly.Location;
+            var info = new ProcessStartInfo("dotnet", $"\"{harness}\" --smoke --results \"{results}\"")
+            {
+                WorkingDirectory = SchemaTests.RepositoryRoot(),
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"harness failed ({process.ExitCode}):\n{await output}\n{await error}");
+
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(results, "*.json").Single()))!;
+            var measurements = json["measurements"]!.AsArray();
+            var scenarios = measurements.Select(m => m!["scenario"]!.GetValue<string>()).ToList();
+            foreach (var expected in new[] { "listing-10", "listing-20", "listing-deep", "detail", "peer-products", "peer-product", "ref-engine", "ref-json" })
+            {
+                Assert.Contains(expected, scenarios);
+            }
+            Assert.All(measurements, m =>
+            {
+                Assert.True(m!["load"]!["requests"]!.GetValue<long>() > 0, $"{m["scenario"]} sent no request");
+                Assert.Equal(0, m["load"]!["graphQLErrors"]!.GetValue<long>() + m["load"]!["non2xx"]!.GetValue<long>());
+            });
+            Assert.All(measurements.Where(m => m!["group"]!.GetValue<string>() == "listing"), m => Assert.InRange(m!["sqlStatements"]!.GetValue<int>(), 1, 6));
+            Assert.True(json["peakRssMb"]!.GetValue<double>() > 0);
+
+            var markdown = await File.ReadAllTextAsync(Directory.GetFiles(results, "*.md").Single());
+            Assert.Contains("## Targets", markdown, StringComparison.Ordinal);
+            Assert.Contains("| listing-20 |", markdown, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(results))
+            {
+                Directory.Delete(results, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>Tests that run `dotnet publish` of the API share its obj folder, so they run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class PublishCollection
+{
+    public const string Name = "dotnet publish";
+}
