@@ -1,6 +1,7 @@
 using GraphQL;
 using HeadlessShop.GraphQL.Transport;
 using HeadlessShop.GraphQL.Transport.Diagnostics;
+using HeadlessShop.GraphQL.Transport.Execution;
 
 namespace HeadlessShop.Api.GraphQL;
 
@@ -16,6 +17,7 @@ public static class GraphQLServiceCollectionExtensions
             .AddSystemTextJson()
             .AddTransport(builder.Configuration, builder.Environment.IsDevelopment())
             .ConfigureExecution<GraphQLTelemetry>()
+            .ConfigureExecution<ValidatedDocumentCache>()
             .ConfigureExecutionOptions(options =>
             {
                 // Partners build on introspection; it stays on. Depth and cost limits arrive with the transport work.

@@ -15,7 +15,7 @@ public static class ObservabilityServiceCollectionExtensions
     /// <summary>
     /// OpenTelemetry traces (HTTP, GraphQL operations, PostgreSQL, outgoing HTTP) and metrics (GraphQL, DataLoader,
     /// ASP.NET Core, runtime), scraped at /metrics (Prometheus) and pushed over OTLP when the standard
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set. Production logs are JSON lines with scopes (request id, operation name).
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set. Traces are recorded only then (or with Telemetry:Tracing=true). Production logs are JSON lines with scopes (request id, operation name).
     /// </summary>
     public static IHostApplicationBuilder AddShopObservability(this IHostApplicationBuilder builder)
     {
@@ -31,20 +31,25 @@ public static class ObservabilityServiceCollectionExtensions
             });
         }
 
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(ServiceName));
+        // Spans cost CPU on every request; record them only when something will receive them.
+        if (otlp || builder.Configuration.GetValue<bool>("Telemetry:Tracing"))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(GraphQLTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(metrics => metrics
+                .AddNpgsql());
+        }
+        telemetry.WithMetrics(metrics => metrics
                 .AddMeter(GraphQLTelemetry.MeterName, ShopMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (otlp)
         {
             telemetry.UseOtlpExporter();
         }
