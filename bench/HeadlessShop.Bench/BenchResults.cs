@@ -23,4 +23,5 @@ public sealed record BenchReport(
     List<Measurement> Measurements,
     double PeakRssMb,
     List<string> Notes,
-    List<PeerFigure> Vendure);
+    List<PeerFigure> Vendure,
+    string? MicroBenchmarks);

@@ -61,9 +61,10 @@ internal sealed class BenchRunner(BenchOptions options)
             await MeasureReferencesAsync(listingPayload);
         }
 
+        var micro = options.Profile == "smoke" ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
-            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure);
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro);
         var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
         Console.WriteLine();
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
@@ -240,6 +241,26 @@ internal sealed class BenchRunner(BenchOptions options)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>BenchmarkDotNet, in-process listing (execution + DataLoaders + serialization) with allocations per request.</summary>
+    private async Task<string?> MicroBenchmarksAsync()
+    {
+        Step("micro benchmarks (BenchmarkDotNet, short job)");
+        var artifacts = Path.Combine(_work, "bdn");
+        try
+        {
+            await ProcessRunner.RunAsync("dotnet",
+                $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --exporters github --artifacts \"{artifacts}\"",
+                TimeSpan.FromMinutes(10), workingDirectory: _root);
+            var report = Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report-github.md").SingleOrDefault();
+            return report is null ? null : (await File.ReadAllTextAsync(report)).Trim();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or DirectoryNotFoundException)
+        {
+            _notes.Add($"micro benchmarks failed: {ex.Message.Split('\n')[0]}");
+            return null;
         }
     }
 

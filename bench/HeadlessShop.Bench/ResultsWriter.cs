@@ -125,6 +125,13 @@ internal static class ResultsWriter
             Line($"![p50 latency by page size and catalog size]({plotFile})");
             Line();
         }
+        if (report.MicroBenchmarks is not null)
+        {
+            Line("## Micro benchmark: listing in-process (execution + DataLoaders on SQLite + serialization)");
+            Line();
+            Line(report.MicroBenchmarks);
+            Line();
+        }
         if (report.Notes.Count > 0)
         {
             Line("## Notes");
