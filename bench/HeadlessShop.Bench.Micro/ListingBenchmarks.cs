@@ -15,7 +15,7 @@ namespace HeadlessShop.Bench.Micro;
 [MemoryDiagnoser]
 public class ListingBenchmarks
 {
-    private const string Listing = """
+    internal const string Listing = """
         query Listing($first: Int!) { products(first: $first) { nodes {
           id slug name availableForSale priceRange { min { amount currencyCode } } images { url altText } category { name slug }
           variants { id sku name price { amount currencyCode } quantityAvailable availableForSale selectedOptions { name value } } } } }

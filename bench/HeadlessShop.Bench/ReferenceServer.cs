@@ -12,12 +12,15 @@ namespace HeadlessShop.Bench;
 /// POST /json returns the same payload serialized by System.Text.Json (HTTP ceiling).
 /// The in-memory products are the API's own listing response, captured by the harness.
 /// </summary>
-internal static class ReferenceServer
+public static class ReferenceServer
 {
+    /// <summary>The products of a captured listing response, as in-memory objects.</summary>
+    public static List<RefProduct> LoadProducts(string payloadJson) =>
+        JsonNode.Parse(payloadJson)!["data"]!["products"]!["nodes"]!.Deserialize<List<RefProduct>>(JsonSerializerOptions.Web)!;
+
     public static async Task RunAsync(string url, string payloadFile)
     {
-        var payload = JsonNode.Parse(await File.ReadAllTextAsync(payloadFile))!;
-        var products = payload["data"]!["products"]!["nodes"]!.Deserialize<List<RefProduct>>(JsonSerializerOptions.Web)!;
+        var products = LoadProducts(await File.ReadAllTextAsync(payloadFile));
 
         var builder = WebApplication.CreateSlimBuilder([]);
         builder.WebHost.UseUrls(url);
@@ -44,13 +47,13 @@ public sealed record RefVariant(string Id, string Sku, string Name, RefMoney Pri
 public sealed record RefProduct(string Id, string Slug, string Name, bool AvailableForSale, RefPriceRange PriceRange, List<RefImage> Images,
     RefCategory? Category, List<RefVariant> Variants);
 
-internal sealed class ReferenceSchema : Schema
+public sealed class ReferenceSchema : Schema
 {
     public ReferenceSchema(IServiceProvider services, RefQueryGraphType query)
         : base(services) => Query = query;
 }
 
-internal sealed class RefQueryGraphType : ObjectGraphType
+public sealed class RefQueryGraphType : ObjectGraphType
 {
     public RefQueryGraphType(List<RefProduct> products)
     {
@@ -61,7 +64,7 @@ internal sealed class RefQueryGraphType : ObjectGraphType
     }
 }
 
-internal sealed class RefConnectionGraphType : ObjectGraphType<List<RefProduct>>
+public sealed class RefConnectionGraphType : ObjectGraphType<List<RefProduct>>
 {
     public RefConnectionGraphType()
     {
@@ -70,7 +73,7 @@ internal sealed class RefConnectionGraphType : ObjectGraphType<List<RefProduct>>
     }
 }
 
-internal sealed class RefProductGraphType : ObjectGraphType<RefProduct>
+public sealed class RefProductGraphType : ObjectGraphType<RefProduct>
 {
     public RefProductGraphType()
     {
@@ -86,7 +89,7 @@ internal sealed class RefProductGraphType : ObjectGraphType<RefProduct>
     }
 }
 
-internal sealed class RefPriceRangeGraphType : ObjectGraphType<RefPriceRange>
+public sealed class RefPriceRangeGraphType : ObjectGraphType<RefPriceRange>
 {
     public RefPriceRangeGraphType()
     {
@@ -95,7 +98,7 @@ internal sealed class RefPriceRangeGraphType : ObjectGraphType<RefPriceRange>
     }
 }
 
-internal sealed class RefMoneyGraphType : ObjectGraphType<RefMoney>
+public sealed class RefMoneyGraphType : ObjectGraphType<RefMoney>
 {
     public RefMoneyGraphType()
     {
@@ -105,7 +108,7 @@ internal sealed class RefMoneyGraphType : ObjectGraphType<RefMoney>
     }
 }
 
-internal sealed class RefImageGraphType : ObjectGraphType<RefImage>
+public sealed class RefImageGraphType : ObjectGraphType<RefImage>
 {
     public RefImageGraphType()
     {
@@ -115,7 +118,7 @@ internal sealed class RefImageGraphType : ObjectGraphType<RefImage>
     }
 }
 
-internal sealed class RefCategoryGraphType : ObjectGraphType<RefCategory>
+public sealed class RefCategoryGraphType : ObjectGraphType<RefCategory>
 {
     public RefCategoryGraphType()
     {
@@ -125,7 +128,7 @@ internal sealed class RefCategoryGraphType : ObjectGraphType<RefCategory>
     }
 }
 
-internal sealed class RefOptionGraphType : ObjectGraphType<RefOption>
+public sealed class RefOptionGraphType : ObjectGraphType<RefOption>
 {
     public RefOptionGraphType()
     {
@@ -135,7 +138,7 @@ internal sealed class RefOptionGraphType : ObjectGraphType<RefOption>
     }
 }
 
-internal sealed class RefVariantGraphType : ObjectGraphType<RefVariant>
+public sealed class RefVariantGraphType : ObjectGraphType<RefVariant>
 {
     public RefVariantGraphType()
     {

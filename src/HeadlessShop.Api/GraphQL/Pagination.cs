@@ -43,7 +43,14 @@ public sealed record PageRequest(int Size, bool Backward, string? Cursor)
 
 public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
 
-public sealed record Edge<T>(string Cursor, T Node);
+/// <summary>An edge; its cursor is encoded only if a client selects it.</summary>
+public sealed class Edge<T>(T node, Func<T, string> cursorOf)
+{
+    private string? _cursor;
+
+    public T Node { get; } = node;
+    public string Cursor => _cursor ??= cursorOf(Node);
+}
 
 /// <summary>A page of a connection. <see cref="TotalCount"/> runs its query only when a client selects it.</summary>
 public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInfo, Func<CancellationToken, Task<int>> totalCount)
@@ -69,7 +76,7 @@ public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInf
             // Backward pages are fetched in reverse sort order; present them in the connection's order.
             rows.Reverse();
         }
-        var edges = rows.Select(r => new Edge<T>(cursorOf(r), r)).ToList();
+        var edges = rows.Select(r => new Edge<T>(r, cursorOf)).ToList();
         var pageInfo = new PageInfo(
             HasNextPage: page.Backward ? page.Cursor is not null : hasMore,
             HasPreviousPage: page.Backward ? hasMore : page.Cursor is not null,
