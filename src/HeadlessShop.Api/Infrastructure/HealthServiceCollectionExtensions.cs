@@ -20,6 +20,17 @@ public static class HealthServiceCollectionExtensions
         {
             checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
         }
+        if (Uri.TryCreate(builder.Configuration["Typesense:Url"], UriKind.Absolute, out var typesense))
+        {
+            // Search falls back to the database, so a Typesense outage degrades the instance; it never makes it unready.
+            builder.Services.AddHttpClient(TypesenseHealthCheck.HttpClientName, client =>
+            {
+                client.BaseAddress = typesense;
+                client.Timeout = TimeSpan.FromSeconds(2);
+                client.DefaultRequestHeaders.Add("X-TYPESENSE-API-KEY", builder.Configuration["Typesense:ApiKey"] ?? "");
+            });
+            checks.AddCheck<TypesenseHealthCheck>("typesense", failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);
+        }
         return builder;
     }
 
@@ -71,6 +82,27 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<ShopDbContext> conte
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy("database unreachable: " + ex.GetType().Name);
+        }
+    }
+}
+
+internal sealed class TypesenseHealthCheck(IHttpClientFactory clients) : IHealthCheck
+{
+    public const string HttpClientName = "typesense-health";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName).GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy("Typesense healthy")
+                : new HealthCheckResult(context.Registration.FailureStatus, $"Typesense /health answered {(int)response.StatusCode}; search uses the database");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Typesense unreachable ({ex.GetType().Name}); search uses the database");
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -18,6 +20,7 @@ public sealed class PublishedServerTests : IAsyncLifetime
     private PostgresTestDatabase? _database;
     private Process? _redis;
     private Process? _server;
+    private Microsoft.AspNetCore.Builder.WebApplication? _typesenseApp;
     private int _redisPort;
     private Uri _baseAddress = new("http://127.0.0.1");
 
@@ -31,8 +34,18 @@ public sealed class PublishedServerTests : IAsyncLifetime
         _redis = Start("redis-server", $"--bind 127.0.0.1 --port {_redisPort} --save \"\" --appendonly no", Environment.CurrentDirectory, new Dictionary<string, string>());
         await WaitUntilAsync(async () => await CanConnectAsync(_redisPort), TimeSpan.FromSeconds(20), "redis-server did not start");
 
+        // A stand-in that answers Typesense's health endpoint, so the test can take search down on purpose.
+        var typesensePort = FreePort();
+        var stubBuilder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        stubBuilder.WebHost.UseUrls($"http://127.0.0.1:{typesensePort}");
+        _typesenseApp = stubBuilder.Build();
+        _typesenseApp.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Json(new { ok = true }));
+        await _typesenseApp.StartAsync();
+
         var environment = new Dictionary<string, string>
         {
+            ["Typesense__Url"] = $"http://127.0.0.1:{typesensePort}",
+            ["Typesense__ApiKey"] = "test-key",
             ["HeadlessShop__Mode"] = "Production",
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["ConnectionStrings__Redis"] = $"127.0.0.1:{_redisPort},connectTimeout=1000,syncTimeout=1000",
@@ -69,7 +82,19 @@ public sealed class PublishedServerTests : IAsyncLifetime
         Assert.Equal("Healthy", ready!["status"]!.GetValue<string>());
         Assert.Equal("Healthy", ready["checks"]!["database"]!["status"]!.GetValue<string>());
         Assert.Equal("Healthy", ready["checks"]!["redis"]!["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", ready["checks"]!["typesense"]!["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+
+        // Search down: degraded, still ready (search falls back to the database).
+        await _typesenseApp!.StopAsync();
+        JsonNode? searchDown = null;
+        await WaitUntilAsync(async () =>
+        {
+            var response = await http.GetAsync("/readyz");
+            searchDown = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return response.StatusCode == HttpStatusCode.OK && searchDown!["status"]!.GetValue<string>() == "Degraded";
+        }, TimeSpan.FromSeconds(30), "/readyz did not report Typesense as degraded");
+        Assert.Equal("Degraded", searchDown!["checks"]!["typesense"]!["status"]!.GetValue<string>());
 
         _redis!.Kill();
         await _redis.WaitForExitAsync();
@@ -89,6 +114,10 @@ public sealed class PublishedServerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_typesenseApp is not null)
+        {
+            await _typesenseApp.DisposeAsync();
+        }
         foreach (var process in new[] { _server, _redis })
         {
             if (process is { HasExited: false })
