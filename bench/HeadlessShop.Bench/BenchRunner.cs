@@ -44,6 +44,7 @@ internal sealed class BenchRunner(BenchOptions options)
             var environment = await PrepareDatabaseAsync(api, size);
             await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
             var scenarios = await DiscoverScenariosAsync(server.BaseAddress, size);
+            await WarmUpAsync(server.BaseAddress, scenarios);
             foreach (var scenario in scenarios)
             {
                 var measurement = await MeasureAsync(server.BaseAddress, server.Process.Id, scenario, size);
@@ -101,6 +102,8 @@ internal sealed class BenchRunner(BenchOptions options)
         var seeding = Stopwatch.StartNew();
         await ProcessRunner.RunAsync("dotnet", $"\"{api}\" seed --products {size} --variants 3", TimeSpan.FromMinutes(20), environment);
         _notes.Add(string.Create(CultureInfo.InvariantCulture, $"catalog {size}: seed (or verify) took {seeding.Elapsed.TotalSeconds:F1} s"));
+        // Fresh rows would otherwise be analysed by autovacuum in the middle of the first scenarios.
+        await ProcessRunner.RunAsync("psql", $"-h {host} -p {port} -U postgres -d {database} -qc \"VACUUM ANALYZE\"", TimeSpan.FromMinutes(10));
         return environment;
     }
 
@@ -183,6 +186,21 @@ internal sealed class BenchRunner(BenchOptions options)
         return new Measurement(scenario.Name, scenario.Group, size, load, sql, text.Length, Math.Round(cores, 2), unloaded);
     }
 
+    /// <summary>
+    /// A fresh process runs unoptimized (tier-0) code at first; without a global warm-up the first scenarios would be
+    /// measured on a colder JIT than the last ones.
+    /// </summary>
+    private async Task WarmUpAsync(Uri baseAddress, List<Scenario> scenarios)
+    {
+        Step("warm-up: every scenario once under load");
+        foreach (var scenario in scenarios)
+        {
+            var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
+            await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
+            await WrkAsync(new Uri(baseAddress, "/graphql"), bodyFile, options.WarmupSeconds, latency: false);
+        }
+    }
+
     private async Task<string> WrkAsync(Uri url, string bodyFile, int seconds, bool latency)
     {
         var arguments = $"-t1 -c{options.Connections} -d{seconds}s --timeout 10s {(latency ? "--latency " : "")}-s \"{Path.Combine(_root, "bench", "scenarios", "post.lua")}\" {url}";
@@ -254,8 +272,13 @@ internal sealed class BenchRunner(BenchOptions options)
             await ProcessRunner.RunAsync("dotnet",
                 $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --exporters github --artifacts \"{artifacts}\"",
                 TimeSpan.FromMinutes(10), workingDirectory: _root);
-            var report = Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report-github.md").SingleOrDefault();
-            return report is null ? null : (await File.ReadAllTextAsync(report)).Trim();
+            var reports = Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report-github.md").Order(StringComparer.Ordinal).ToList();
+            var tables = new List<string>();
+            foreach (var report in reports)
+            {
+                tables.Add($"{Path.GetFileName(report).Replace("-report-github.md", "", StringComparison.Ordinal)}:\n\n{(await File.ReadAllTextAsync(report)).Trim()}");
+            }
+            return tables.Count == 0 ? null : string.Join("\n\n", tables);
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or DirectoryNotFoundException)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GraphQL;
 using GraphQL.Types;
 using HeadlessShop.GraphQL.Transport;
+using HeadlessShop.GraphQL.Transport.Execution;
 
 namespace HeadlessShop.Bench;
 
@@ -30,7 +31,8 @@ public static class ReferenceServer
             .AddSchema<ReferenceSchema>()
             .AddGraphTypes(typeof(ReferenceSchema).Assembly)
             .AddSystemTextJson()
-            .AddTransport(builder.Configuration, isDevelopment: false));
+            .AddTransport(builder.Configuration, isDevelopment: false)
+            .ConfigureExecution<ValidatedDocumentCache>());
         var app = builder.Build();
         app.MapGraphQLEndpoint("/graphql");
         app.MapPost("/json", (List<RefProduct> all) => Results.Json(new { data = new { products = new { nodes = all } } }, JsonSerializerOptions.Web));

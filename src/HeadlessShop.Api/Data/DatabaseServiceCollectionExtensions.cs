@@ -10,6 +10,21 @@ public static class DatabaseServiceCollectionExtensions
     /// Registers a pooled <see cref="IDbContextFactory{ShopDbContext}"/>: PostgreSQL in Production, SQLite in
     /// Embedded mode. Every consumer (loaders, services) creates a short-lived context per unit of work.
     /// </summary>
+    /// <summary>
+    /// The same few statements run millions of times: unless the operator chose otherwise, let Npgsql prepare the
+    /// frequent ones on each pooled connection so PostgreSQL plans them once instead of on every request.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
+    }
+
     public static IHostApplicationBuilder AddShopDatabase(this IHostApplicationBuilder builder)
     {
         var mode = builder.Configuration.GetSection(ShopOptions.SectionName).GetValue(nameof(ShopOptions.Mode), ShopMode.Embedded);
@@ -21,6 +36,10 @@ public static class DatabaseServiceCollectionExtensions
                 + "e.g. \"Host=localhost;Database=headlessshop;Username=shop;Password=...\".");
         }
         var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? DefaultSqliteConnectionString;
+        if (mode == ShopMode.Production)
+        {
+            postgres = WithAutoPrepare(postgres!);
+        }
 
         builder.Services.AddSingleton<SqlStatementCounter>();
         builder.Services.AddPooledDbContextFactory<ShopDbContext>((services, options) =>

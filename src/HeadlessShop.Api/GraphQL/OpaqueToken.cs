@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace HeadlessShop.Api.GraphQL;
@@ -54,14 +53,23 @@ internal static class OpaqueToken
         return true;
     }
 
+    /// <summary>
+    /// FNV-1a over salt and payload. The checksum catches edited or truncated tokens; it is not a secret or a
+    /// signature (authorization never relies on an id being unguessable), so a fast non-cryptographic hash fits:
+    /// every id and cursor of a response is encoded, and a SHA-256 here was the hottest user code of the listing.
+    /// </summary>
     private static void WriteChecksum(ReadOnlySpan<byte> payload, Span<byte> destination)
     {
-        Span<byte> input = stackalloc byte[Salt.Length + payload.Length];
-        Salt.CopyTo(input);
-        payload.CopyTo(input[Salt.Length..]);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(input, hash);
-        hash[..ChecksumLength].CopyTo(destination);
+        var hash = 2166136261u;
+        foreach (var b in Salt)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        foreach (var b in payload)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(destination, hash);
     }
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) =>
