@@ -3,10 +3,13 @@ using System.Globalization;
 
 namespace HeadlessShop.Bench;
 
-internal static class ProcessRunner
+public static class ProcessRunner
 {
-    public static async Task<string> RunAsync(string file, string arguments, TimeSpan timeout, IDictionary<string, string>? environment = null,
-        string? workingDirectory = null, bool check = true)
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    /// <summary>Runs a command to completion (killed after <paramref name="timeout"/>) and returns what it printed.</summary>
+    public static async Task<Result> ExecuteAsync(string file, string arguments, TimeSpan timeout, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file, arguments)
         {
@@ -32,17 +35,27 @@ internal static class ProcessRunner
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {arguments} did not finish in {timeout}");
         }
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {arguments} exited {process.ExitCode}:\n{await output}\n{await error}");
-        }
-        return await output + await error;
+        return new Result(process.ExitCode, await output, await error);
     }
 
-    public static Process Start(string file, string arguments, IDictionary<string, string> environment, string logFile)
+    /// <summary>Like <see cref="ExecuteAsync"/>, failing with everything the command printed when it exits non-zero.</summary>
+    public static async Task<string> RunAsync(string file, string arguments, TimeSpan timeout, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null, bool check = true)
+    {
+        var result = await ExecuteAsync(file, arguments, timeout, environment, workingDirectory);
+        if (check && result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} exited {result.ExitCode}:\n{result.Output}\n{result.Error}");
+        }
+        return result.Output + result.Error;
+    }
+
+    /// <summary>Starts a long-running process whose output goes to <paramref name="logFile"/>.</summary>
+    public static Process Start(string file, string arguments, IDictionary<string, string> environment, string logFile, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file, arguments)
         {
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

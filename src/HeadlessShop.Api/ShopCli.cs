@@ -46,7 +46,7 @@ public static class ShopCli
         });
 
         var migrate = new Command("migrate", "Apply pending database migrations (PostgreSQL) or create the SQLite schema (embedded).");
-        migrate.SetAction(async (_, ct) => await WithAppAsync(async app => await MigrateAsync(app, ct)));
+        migrate.SetAction(async (_, ct) => await WithAppAsync(async app => await EnsureSchemaAsync(app, apply: true, ct)));
 
         var productsOption = new Option<int>("--products")
         {
@@ -127,17 +127,33 @@ public static class ShopCli
         }
     }
 
-    private static async Task<int> MigrateAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the schema up to date: SQLite is created in place; PostgreSQL migrations are applied when
+    /// <paramref name="apply"/>, otherwise their absence is required (seeding never migrates behind your back).
+    /// </summary>
+    private static async Task<int> EnsureSchemaAsync(WebApplication app, bool apply, CancellationToken cancellationToken)
     {
         var contexts = app.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.EnsureCreatedAsync(cancellationToken);
-            AnsiConsole.MarkupLine("[green]SQLite schema is ready.[/]");
+            if (apply)
+            {
+                AnsiConsole.MarkupLine("[green]SQLite schema is ready.[/]");
+            }
             return 0;
         }
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (!apply)
+        {
+            if (pending.Count == 0)
+            {
+                return 0;
+            }
+            await Console.Error.WriteLineAsync($"error: {pending.Count} migration(s) pending; run `migrate` first.");
+            return 1;
+        }
         await db.Database.MigrateAsync(cancellationToken);
         AnsiConsole.MarkupLine(pending.Count == 0
             ? "[green]Database is up to date.[/]"
@@ -147,7 +163,7 @@ public static class ShopCli
 
     private static async Task<int> SeedAsync(WebApplication app, int products, int? variants, CancellationToken cancellationToken)
     {
-        var code = await MigrateIfEmbeddedAsync(app, cancellationToken);
+        var code = await EnsureSchemaAsync(app, apply: false, cancellationToken);
         if (code != 0)
         {
             return code;
@@ -163,24 +179,6 @@ public static class ShopCli
                 task.Value = products;
             });
         AnsiConsole.MarkupLine($"[green]Done:[/] {added} product(s) added, {products - added} already present.");
-        return 0;
-    }
-
-    private static async Task<int> MigrateIfEmbeddedAsync(WebApplication app, CancellationToken cancellationToken)
-    {
-        var contexts = app.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
-            return 0;
-        }
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
-        {
-            await Console.Error.WriteLineAsync($"error: {pending.Count} migration(s) pending; run `migrate` first.");
-            return 1;
-        }
         return 0;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HeadlessShop.Api.Tests.GraphQL;
 using HeadlessShop.Bench;
@@ -59,19 +58,8 @@ public sealed class BenchHarnessSmokeTests
         try
         {
             var harness = typeof(BenchOptions).Assembly.Location;
-            var info = new ProcessStartInfo("dotnet", $"\"{harness}\" --smoke --results \"{results}\"")
-            {
-                WorkingDirectory = SchemaTests.RepositoryRoot(),
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(info)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, $"harness failed ({process.ExitCode}):\n{await output}\n{await error}");
+            await ProcessRunner.RunAsync("dotnet", $"\"{harness}\" --smoke --results \"{results}\"", TimeSpan.FromMinutes(8),
+                workingDirectory: SchemaTests.RepositoryRoot());
 
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(results, "*.json").Single()))!;
             var measurements = json["measurements"]!.AsArray();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using HeadlessShop.Bench;
 using HeadlessShop.Api.Tests.GraphQL;
 
 namespace HeadlessShop.Api.Tests.Operations;
@@ -43,29 +43,14 @@ public sealed class ComposeFileTests
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string directory, string arguments)
     {
-        ProcessStartInfo info = new("docker-compose", arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
         try
         {
-            process = Process.Start(info)!;
+            var result = await ProcessRunner.ExecuteAsync("docker-compose", arguments, TimeSpan.FromSeconds(60), workingDirectory: directory);
+            return (result.ExitCode, result.Output, result.Error);
         }
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException("docker-compose is not installed: run scripts/test.sh (it installs the Debian docker-compose package) or apt-get install docker-compose.");
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await error);
         }
     }
 }

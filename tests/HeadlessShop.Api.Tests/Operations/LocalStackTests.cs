@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HeadlessShop.Api.Tests.Bench;
 using HeadlessShop.Api.Tests.GraphQL;
+using HeadlessShop.Bench;
 
 namespace HeadlessShop.Api.Tests.Operations;
 
@@ -71,24 +72,6 @@ public sealed class LocalStackTests : IAsyncLifetime
         }
     }
 
-    private async Task RunScriptAsync(string command, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo("bash", $"scripts/stack.sh {command}")
-        {
-            WorkingDirectory = SchemaTests.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in _environment)
-        {
-            info.Environment[key] = value;
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        Assert.True(process.ExitCode == 0, $"stack.sh {command} exited {process.ExitCode}:\n{await output}\n{await error}");
-    }
+    private async Task RunScriptAsync(string command, TimeSpan timeout) =>
+        await ProcessRunner.RunAsync("bash", $"scripts/stack.sh {command}", timeout, _environment, SchemaTests.RepositoryRoot());
 }

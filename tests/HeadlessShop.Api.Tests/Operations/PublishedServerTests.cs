@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HeadlessShop.Bench;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using System.Net;
@@ -27,11 +28,12 @@ public sealed class PublishedServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
-        await RunToEndAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{_publishDirectory}\" -p:UseAppHost=false",
-            SchemaTests.RepositoryRoot(), TimeSpan.FromMinutes(4));
+        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{_publishDirectory}\" -p:UseAppHost=false",
+            TimeSpan.FromMinutes(4), workingDirectory: SchemaTests.RepositoryRoot());
 
         _redisPort = FreePort();
-        _redis = Start("redis-server", $"--bind 127.0.0.1 --port {_redisPort} --save \"\" --appendonly no", Environment.CurrentDirectory, new Dictionary<string, string>());
+        _redis = ProcessRunner.Start("redis-server", $"--bind 127.0.0.1 --port {_redisPort} --save \"\" --appendonly no",
+            new Dictionary<string, string>(), _publishDirectory + "-redis.log");
         await WaitUntilAsync(async () => await CanConnectAsync(_redisPort), TimeSpan.FromSeconds(20), "redis-server did not start");
 
         // A stand-in that answers Typesense's health endpoint, so the test can take search down on purpose.
@@ -52,12 +54,14 @@ public sealed class PublishedServerTests : IAsyncLifetime
             ["Jwt__SigningKey"] = "published-server-test-signing-key-0123456789abcdef",
             ["Payments__Gateway"] = "Test",
         };
-        await RunToEndAsync("dotnet", $"\"{Path.Combine(_publishDirectory, "HeadlessShop.Api.dll")}\" migrate", _publishDirectory, TimeSpan.FromMinutes(2), environment);
+        await ProcessRunner.RunAsync("dotnet", $"\"{Path.Combine(_publishDirectory, "HeadlessShop.Api.dll")}\" migrate", TimeSpan.FromMinutes(2),
+            environment, _publishDirectory);
 
         var port = FreePort();
         _baseAddress = new Uri($"http://127.0.0.1:{port}");
         environment["ASPNETCORE_URLS"] = _baseAddress.ToString();
-        _server = Start("dotnet", $"\"{Path.Combine(_publishDirectory, "HeadlessShop.Api.dll")}\"", _publishDirectory, environment);
+        _server = ProcessRunner.Start("dotnet", $"\"{Path.Combine(_publishDirectory, "HeadlessShop.Api.dll")}\"", environment,
+            _publishDirectory + "-server.log", _publishDirectory);
     }
 
     [Fact]
@@ -135,6 +139,8 @@ public sealed class PublishedServerTests : IAsyncLifetime
         {
             Directory.Delete(_publishDirectory, recursive: true);
         }
+        File.Delete(_publishDirectory + "-redis.log");
+        File.Delete(_publishDirectory + "-server.log");
     }
 
     private static int FreePort()
@@ -170,47 +176,5 @@ public sealed class PublishedServerTests : IAsyncLifetime
             await Task.Delay(200);
         }
         Assert.Fail(failure);
-    }
-
-    private static Process Start(string file, string arguments, string workingDirectory, IDictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task RunToEndAsync(string file, string arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} exited {process.ExitCode}:\n{await output}\n{await error}");
     }
 }
