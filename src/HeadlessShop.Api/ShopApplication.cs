@@ -26,11 +26,13 @@ public static class ShopApplication
         builder.AddShopDatabase();
         builder.AddShopRedis();
         builder.AddShopHealth();
+        builder.AddShopCors();
         builder.AddShopGraphQL();
         builder.AddCatalog();
 
         var app = builder.Build();
         app.UseSqlStatementCountHeader();
+        app.UseCors();
         app.MapShopHealth();
         app.MapShopObservability();
         app.MapGet("/", () => Results.Redirect("/graphql"));

@@ -9,6 +9,8 @@ namespace HeadlessShop.Api.Catalog;
 
 internal sealed class CatalogQueryFields : IQueryFields
 {
+    private const int MaxBrandsPerFilter = 50;
+
     public void AddTo(ObjectGraphType query)
     {
         query.Field<ProductGraphType>("product")
@@ -40,6 +42,10 @@ internal sealed class CatalogQueryFields : IQueryFields
                 if (filter.PriceMin > filter.PriceMax)
                 {
                     throw new BadUserInputException("\"filter.priceMin\" is greater than \"filter.priceMax\".", "filter");
+                }
+                if (filter.Brand is { Count: > MaxBrandsPerFilter })
+                {
+                    throw new BadUserInputException($"\"filter.brand\" takes at most {MaxBrandsPerFilter} brands; got {filter.Brand.Count}.", "filter");
                 }
                 var sort = ctx.GetArgument<ProductSort?>("sort") ?? new ProductSort();
                 return await listing.ListAsync(filter, sort, PageRequest.From(ctx), ctx.CancellationToken);

@@ -105,6 +105,17 @@ public sealed class NodeTests(PostgresCatalogFactory factory) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Filters_reject_contradictions_and_oversized_lists()
+    {
+        var client = factory.CreateClient();
+        var inverted = await client.GraphQLAsync("{ products(first: 5, filter: { priceMin: 5000, priceMax: 100 }) { totalCount } }");
+        Assert.Equal("BAD_USER_INPUT", inverted.FirstErrorCode());
+        var brands = Enumerable.Range(0, 51).Select(i => $"brand-{i}").ToArray();
+        var tooMany = await client.GraphQLAsync("query($b: [String!]) { products(first: 5, filter: { brand: $b }) { totalCount } }", new { b = brands });
+        Assert.Equal("BAD_USER_INPUT", tooMany.FirstErrorCode());
+    }
+
+    [Fact]
     public async Task Quantity_available_is_on_hand_minus_reserved()
     {
         var client = factory.CreateClient();
