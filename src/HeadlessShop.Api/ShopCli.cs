@@ -137,7 +137,8 @@ public static class ShopCli
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ShopCli));
+            await EmbeddedSchema.EnsureCurrentAsync(db, logger, cancellationToken);
             if (apply)
             {
                 AnsiConsole.MarkupLine("[green]SQLite schema is ready.[/]");

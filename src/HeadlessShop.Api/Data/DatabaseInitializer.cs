@@ -33,7 +33,7 @@ internal sealed partial class DatabaseInitializer(
             return;
         }
 
-        await db.Database.EnsureCreatedAsync(cancellationToken);
+        await EmbeddedSchema.EnsureCurrentAsync(db, logger, cancellationToken);
         if (!await db.Products.AnyAsync(cancellationToken))
         {
             var count = options.Value.DemoCatalogProducts;

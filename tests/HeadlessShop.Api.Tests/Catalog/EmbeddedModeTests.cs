@@ -32,10 +32,43 @@ public sealed class EmbeddedModeTests : IDisposable
         Assert.All(data["products"]!["nodes"]!.AsArray(), n => Assert.Matches(@"^\d+\.\d{2}$", n!["priceRange"]!["min"]!["amount"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_database_from_another_version_is_backed_up_and_created_afresh()
+    {
+        WebApplicationFactory<Program> Start() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={_file};Pooling=False");
+            b.UseSetting("HeadlessShop:DemoCatalogProducts", "12");
+        });
+
+        await using (var first = Start())
+        {
+            first.CreateClient().Dispose();
+        }
+        // Simulate a file written by an older model: its recorded schema hash differs.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE embedded_schema_version SET hash = 'older'; DELETE FROM products WHERE id > 5;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var second = Start();
+        var count = (await second.CreateClient().GraphQLAsync("{ products(first: 50) { totalCount } }")).OkData()["products"]!["totalCount"]!.GetValue<int>();
+
+        Assert.Equal(12, count);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(_file)!, Path.GetFileName(_file) + ".bak-*"));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_file);
+        foreach (var backup in Directory.GetFiles(Path.GetDirectoryName(_file)!, Path.GetFileName(_file) + ".bak-*"))
+        {
+            File.Delete(backup);
+        }
     }
 }
 
