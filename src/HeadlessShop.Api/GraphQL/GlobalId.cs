@@ -7,6 +7,9 @@ public enum NodeKind : byte
     ProductVariant = 2,
     Category = 3,
     Collection = 4,
+
+    // Reserved ranges, so features built in parallel never collide: 10–19 carts and customers,
+    // 20–29 checkout, orders, payments and shipments, 30–39 admin.
 }
 
 /// <summary>Relay global ids: an opaque token holding the node kind and its database key.</summary>

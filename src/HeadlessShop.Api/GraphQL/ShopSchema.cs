@@ -71,5 +71,8 @@ public sealed class ShopSchema : Schema
         Mutation = mutation.Fields.Count > 0 ? mutation : null;
         Subscription = subscription.Fields.Count > 0 ? subscription : null;
         Description = "HeadlessShop storefront API: catalog, search, carts, checkout and orders.";
+        // Payloads expose the UserError interface; its implementations are reachable only through it.
+        RegisterType(typeof(BasicUserErrorGraphType));
+        RegisterType(typeof(InsufficientStockErrorGraphType));
     }
 }

@@ -14,7 +14,7 @@ public sealed class SchemaTests(SqliteShopApiFactory factory) : IClassFixture<Sq
     [
         "Node", "PageInfo", "Money", "MoneyRange", "Product", "ProductVariant", "ProductOption", "SelectedOption", "Image",
         "Category", "Collection", "ProductConnection", "ProductEdge", "ProductFilter", "ProductSortKey", "ProductSort", "CurrencyCode",
-        "DateTime", "Long", "Query",
+        "DateTime", "Long", "Query", "UserError", "ErrorCode", "BasicUserError", "InsufficientStockError",
     ];
 
     private string PrintedSchema => SchemaSdl.Print(factory.Services.GetRequiredService<ISchema>());
