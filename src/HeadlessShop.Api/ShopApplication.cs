@@ -1,8 +1,10 @@
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.GraphQL.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HeadlessShop.Api;
 
@@ -29,6 +31,8 @@ public static class ShopApplication
         builder.AddShopCors();
         builder.AddShopGraphQL();
         builder.AddCatalog();
+        // Until authentication registers its own, every caller is anonymous.
+        builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 
         var app = builder.Build();
         app.UseSqlStatementCountHeader();
