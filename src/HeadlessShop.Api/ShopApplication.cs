@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Carts;
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
@@ -31,12 +32,15 @@ public static class ShopApplication
         builder.AddShopCors();
         builder.AddShopGraphQL();
         builder.AddCatalog();
+        builder.AddCarts();
+        builder.AddCustomers();
         // Until authentication registers its own, every caller is anonymous.
         builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 
         var app = builder.Build();
         app.UseSqlStatementCountHeader();
         app.UseCors();
+        app.UseCustomerAuthentication();
         app.MapShopHealth();
         app.MapShopObservability();
         app.MapGet("/", () => Results.Redirect("/graphql"));

@@ -10,6 +10,9 @@ public interface ICurrentCustomer
     long? Id { get; }
 
     bool IsAuthenticated => Id is not null;
+
+    /// <summary>Staff: the access token carries the admin role claim.</summary>
+    bool IsAdmin => false;
 }
 
 /// <summary>The caller before authentication exists or when no valid token was sent.</summary>

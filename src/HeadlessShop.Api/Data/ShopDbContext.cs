@@ -1,4 +1,5 @@
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Customers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -14,6 +15,8 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Collection> Collections => Set<Collection>();
     public DbSet<ProductCollection> ProductCollections => Set<ProductCollection>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ShopDbContext).Assembly);

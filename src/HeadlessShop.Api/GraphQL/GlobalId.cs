@@ -8,6 +8,9 @@ public enum NodeKind : byte
     Category = 3,
     Collection = 4,
 
+    Cart = 10,
+    Customer = 11,
+
     // Reserved ranges, so features built in parallel never collide: 10–19 carts and customers,
     // 20–29 checkout, orders, payments and shipments, 30–39 admin.
 }

@@ -15,6 +15,9 @@ public sealed class SchemaTests(SqliteShopApiFactory factory) : IClassFixture<Sq
         "Node", "PageInfo", "Money", "MoneyRange", "Product", "ProductVariant", "ProductOption", "SelectedOption", "Image",
         "Category", "Collection", "ProductConnection", "ProductEdge", "ProductFilter", "ProductSortKey", "ProductSort", "CurrencyCode",
         "DateTime", "Long", "Query", "UserError", "ErrorCode", "BasicUserError", "InsufficientStockError",
+        "Cart", "CartLine", "Discount", "CartLineInput", "CartLineUpdateInput", "CartCreateInput", "CartLinesAddInput",
+        "CartLinesUpdateInput", "CartLinesRemoveInput", "CartPayload", "CustomerRegisterInput", "CustomerLoginInput", "AuthPayload",
+        "TokenRefreshInput",
     ];
 
     private string PrintedSchema => SchemaSdl.Print(factory.Services.GetRequiredService<ISchema>());

@@ -71,6 +71,7 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Redis:KeyPrefix", RedisKeyPrefix);
             // The schema is migrated by InitializeAsync before the first request, after the host is built.
             builder.UseSetting("HeadlessShop:SkipMigrationCheck", "true");
+            builder.UseSetting("Jwt:SigningKey", "test-signing-key-of-at-least-32-bytes-" + RedisKeyPrefix);
         }
         else
         {
