@@ -137,7 +137,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
             args.Add(line.VariantId);
             args.Add(line.Quantity);
         }
-        var result = await RunAsync(Reply + CreateScript, key, args, null);
+        var result = await RunAsync(Reply + "\n" + CreateScript, key, args, null);
         if (ownerId is { } owner)
         {
             await Db.StringSetAsync(PointerKey(owner), key.Value);
@@ -176,7 +176,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
             args.Add(line.Quantity);
             args.Add(line.MaxQuantity);
         }
-        return RunAsync(Reply + AddBody, key, args, null);
+        return RunAsync(Reply + "\n" + AddBody, key, args, null);
     }
 
     public Task<CartWriteResult> SetQuantitiesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, CancellationToken cancellationToken)
@@ -188,20 +188,20 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
             args.Add(line.Quantity);
             args.Add(line.MaxQuantity);
         }
-        return RunAsync(Reply + SetBody, key, args, null);
+        return RunAsync(Reply + "\n" + SetBody, key, args, null);
     }
 
     public Task<CartWriteResult> RemoveLinesAsync(CartKey key, IReadOnlyList<long> variantIds, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { Ttl };
         args.AddRange(variantIds.Select(id => (RedisValue)id));
-        return RunAsync(Reply + RemoveBody, key, args, null);
+        return RunAsync(Reply + "\n" + RemoveBody, key, args, null);
     }
 
     public async Task<StoredCart?> SetOwnerAsync(CartKey key, long ownerId, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { Ttl, ownerId, key.Value };
-        return (await RunAsync(Reply + OwnerBody, key, args, PointerKey(ownerId))).Cart;
+        return (await RunAsync(Reply + "\n" + OwnerBody, key, args, PointerKey(ownerId))).Cart;
     }
 
     public async Task<StoredCart?> GetCustomerCartAsync(long customerId, CancellationToken cancellationToken)
@@ -224,7 +224,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
     public async Task<StoredCart?> TakeAsync(CartKey key, long? expectedVersion, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "" };
-        return (await RunAsync(Reply + TakeBody, key, args, null)).Cart;
+        return (await RunAsync(Reply + "\n" + TakeBody, key, args, null)).Cart;
     }
 
     public async Task<bool> RestoreAsync(StoredCart cart, CancellationToken cancellationToken)
