@@ -95,6 +95,8 @@ internal sealed class BenchRunner(BenchOptions options)
             ["Payments__Gateway"] = "Test",
             ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
             ["Diagnostics__SqlStatementCountHeader"] = "true",
+            // cart-add hits one line for the whole run: lift the per-line cap so the scenario measures writes, not refusals.
+            ["Carts__MaxQuantityPerLine"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "1",
         };
@@ -134,11 +136,37 @@ internal sealed class BenchRunner(BenchOptions options)
         {
             _notes.Add("search, peer-search: not measured, the schema has no `search` field yet (issue 5)");
         }
+        if (fields["mutationType"]?["fields"]?.AsArray().Any(f => f!["name"]!.GetValue<string>() == "cartLinesAdd") == true)
+        {
+            scenarios.Add(await CartAddScenarioAsync(http, size));
+        }
         if (size == options.CatalogSizes[0])
         {
-            _notes.Add("cart add, persisted listing GET, flash sale: not measured yet; they need carts (issue 6), persisted queries (issue 4) and checkout (issue 7)");
+            _notes.Add("persisted listing GET, flash sale: not measured yet; they need persisted queries (issue 4) and checkout (issue 7)");
         }
         return scenarios;
+    }
+
+    /// <summary>cartLinesAdd of one unit to one cart in Redis: stock check (PostgreSQL) + one Lua write + the cart read back.</summary>
+    private async Task<Scenario> CartAddScenarioAsync(HttpClient http, int size)
+    {
+        var variant = (await PostAsync(http, "{ products(first: 1) { nodes { variants { id } } } }"))["data"]!["products"]!["nodes"]![0]!["variants"]![0]!["id"]!.GetValue<string>();
+        var key = GlobalIdKey(variant);
+        var admin = _services["HEADLESSSHOP_TEST_POSTGRES"];
+        await ProcessRunner.RunAsync("psql",
+            $"-h {Setting(admin, "Host")} -p {Setting(admin, "Port")} -U postgres -d hs_bench_{size}_v3 -qc \"UPDATE stock_levels SET on_hand = 100000000, reserved = 0 WHERE variant_id = {key}\"",
+            TimeSpan.FromSeconds(30));
+        var cart = (await PostAsync(http, "mutation { cartCreate { cart { id } } }"))["data"]!["cartCreate"]!["cart"]!["id"]!.GetValue<string>();
+        return new Scenario("cart-add", "cart", "cartLinesAdd of 1 unit to one cart in Redis (Lua write) with live stock check and the cart read back",
+            Body(Documents.CartLinesAdd, new { input = new { cartId = cart, lines = new[] { new { variantId = variant, quantity = 1 } } } }));
+    }
+
+    // Global ids are base64url of [kind, int64 big-endian, 4-byte checksum].
+    private static long GlobalIdKey(string id)
+    {
+        var base64 = id.Replace('-', '+').Replace('_', '/');
+        var bytes = Convert.FromBase64String(base64 + new string('=', (4 - (base64.Length % 4)) % 4));
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1, 8));
     }
 
     private async Task<string?> MiddleCursorAsync(HttpClient http, int size)

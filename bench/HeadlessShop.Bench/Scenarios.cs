@@ -3,6 +3,13 @@ namespace HeadlessShop.Bench;
 /// <summary>The GraphQL documents the benchmarks send. Vendure's peer queries have logical twins here.</summary>
 public static class Documents
 {
+    public const string CartLinesAdd = """
+        mutation($input: CartLinesAddInput!) { cartLinesAdd(input: $input) {
+          cart { id totalQuantity subtotal { amount currencyCode } lines { id quantity lineTotal { amount } variant { id sku price { amount } } } }
+          userErrors { code message }
+        } }
+        """;
+
     public const string ListingNode = """
         id slug name availableForSale
         priceRange { min { amount currencyCode } }
