@@ -50,7 +50,7 @@ public static class CustomersServiceCollectionExtensions
         services.AddSingleton<IMutationFields, CustomerMutationFields>();
 
         // Behind nginx the client address is X-Forwarded-For; trust it only from loopback and the proxies configured
-        // in ForwardedHeaders:KnownProxies, so a client cannot pick its own address to dodge login throttling.
+        // in ForwardedHeaders:KnownProxies / KnownNetworks, so a client cannot pick its own address to dodge login throttling.
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -58,6 +58,10 @@ public static class CustomersServiceCollectionExtensions
             foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
             {
                 options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
         return builder;
