@@ -20,6 +20,7 @@ public static class CartsServiceCollectionExtensions
         }
         services.AddScoped<CartService>();
         services.AddSingleton<IQueryFields, CartQueryFields>();
+        services.AddSingleton<IOpaqueIdNodeResolver, CartNodeResolver>();
         services.AddSingleton<IMutationFields, CartMutationFields>();
         return builder;
     }

@@ -23,8 +23,14 @@ public interface INodeResolver
     IDataLoaderResult<object?> Resolve(IServiceProvider requestServices, long id);
 }
 
+/// <summary>Resolves ids that are not <see cref="GlobalId"/>s (e.g. 128-bit cart ids); returns false for ids it does not own.</summary>
+public interface IOpaqueIdNodeResolver
+{
+    bool TryResolve(IServiceProvider requestServices, string id, out IDataLoaderResult<object?> result);
+}
+
 /// <summary>The <c>node</c> and <c>nodes</c> root fields, dispatching to the feature that owns each id's kind.</summary>
-internal sealed class NodeQueryFields(IEnumerable<INodeResolver> resolvers) : IQueryFields
+internal sealed class NodeQueryFields(IEnumerable<INodeResolver> resolvers, IEnumerable<IOpaqueIdNodeResolver> opaqueResolvers) : IQueryFields
 {
     private readonly Dictionary<NodeKind, INodeResolver> _resolvers = resolvers.ToDictionary(r => r.Kind);
 
@@ -51,6 +57,13 @@ internal sealed class NodeQueryFields(IEnumerable<INodeResolver> resolvers) : IQ
 
     private IDataLoaderResult<object?> Load(IResolveFieldContext context, string id, string argument)
     {
+        foreach (var opaque in opaqueResolvers)
+        {
+            if (opaque.TryResolve(context.RequestServices!, id, out var result))
+            {
+                return result;
+            }
+        }
         if (!GlobalId.TryDecode(id, out var kind, out var key) || !_resolvers.TryGetValue(kind, out var resolver))
         {
             throw new BadUserInputException($"\"{id}\" is not a valid id.", argument);

@@ -174,6 +174,7 @@ public sealed class CustomerApiTests(CartsFactory factory) : IClassFixture<Carts
         foreach (var intruder in new[] { factory.Client(bob.AccessToken), factory.Client() })
         {
             Assert.Null((await intruder.GraphQLAsync(CartQueries.Read, new { id = cartId })).OkData()["cart"]);
+            Assert.Null((await intruder.GraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id = cartId })).OkData()["node"]);
             Assert.Null((await intruder.GraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id = alice.CustomerId })).OkData()["node"]);
             Assert.Null((await intruder.GraphQLAsync("query($id: ID!) { nodes(ids: [$id]) { id } }", new { id = alice.CustomerId })).OkData()["nodes"]![0]);
             var add = await intruder.AddAsync(cartId, (variant.Id, 1));
@@ -184,6 +185,8 @@ public sealed class CustomerApiTests(CartsFactory factory) : IClassFixture<Carts
         }
         Assert.NotEqual(cartId, (await factory.Client(bob.AccessToken).GraphQLAsync(Me)).OkData()["me"]!["cart"]?["id"]?.GetValue<string>());
 
+        var ownCart = (await aliceClient.GraphQLAsync("query($id: ID!) { node(id: $id) { ... on Cart { totalQuantity } } }", new { id = cartId })).OkData()["node"]!;
+        Assert.Equal(2, ownCart["totalQuantity"]!.GetValue<int>());
         var own = (await aliceClient.GraphQLAsync("query($id: ID!) { node(id: $id) { ... on Customer { email } } }", new { id = alice.CustomerId })).OkData()["node"]!;
         Assert.NotNull(own["email"]);
         var data = (await aliceClient.GraphQLAsync(CartQueries.Read, new { id = cartId })).OkData()["cart"]!;
