@@ -169,26 +169,12 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
 
     public Task<CartWriteResult> AddLinesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, bool clamp, CancellationToken cancellationToken)
     {
-        var args = new List<RedisValue> { Ttl, _options.MaxLines, clamp ? "1" : "0" };
-        foreach (var line in lines)
-        {
-            args.Add(line.VariantId);
-            args.Add(line.Quantity);
-            args.Add(line.MaxQuantity);
-        }
-        return RunAsync(Reply + "\n" + AddBody, key, args, null);
+        return RunAsync(Reply + "\n" + AddBody, key, WithLines([Ttl, _options.MaxLines, clamp ? "1" : "0"], lines), null);
     }
 
     public Task<CartWriteResult> SetQuantitiesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, CancellationToken cancellationToken)
     {
-        var args = new List<RedisValue> { Ttl };
-        foreach (var line in lines)
-        {
-            args.Add(line.VariantId);
-            args.Add(line.Quantity);
-            args.Add(line.MaxQuantity);
-        }
-        return RunAsync(Reply + "\n" + SetBody, key, args, null);
+        return RunAsync(Reply + "\n" + SetBody, key, WithLines([Ttl], lines), null);
     }
 
     public Task<CartWriteResult> RemoveLinesAsync(CartKey key, IReadOnlyList<long> variantIds, CancellationToken cancellationToken)
@@ -247,6 +233,18 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
             await Db.StringSetAsync(PointerKey(ownerId), cart.Key.Value, when: When.NotExists);
         }
         return restored;
+    }
+
+    /// <summary>Appends the (variantId, quantity, max) triples the add and set scripts read after their fixed arguments.</summary>
+    private static List<RedisValue> WithLines(List<RedisValue> args, IReadOnlyList<CartLineChange> lines)
+    {
+        foreach (var line in lines)
+        {
+            args.Add(line.VariantId);
+            args.Add(line.Quantity);
+            args.Add(line.MaxQuantity);
+        }
+        return args;
     }
 
     private async Task<CartWriteResult> RunAsync(string script, CartKey key, List<RedisValue> args, RedisKey? second)
