@@ -1,8 +1,6 @@
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Customers;
-using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HeadlessShop.Api.Carts;
@@ -21,7 +19,7 @@ public sealed record CartResult(StoredCart? Cart, IReadOnlyList<UserError> UserE
 /// The cart rules: input validation, live stock from the catalog, ownership. A cart with an owner is visible only to that
 /// customer; an anonymous cart to whoever holds its unguessable id. Anything else is indistinguishable from a missing cart.
 /// </summary>
-public sealed class CartService(ICartStore store, IDbContextFactory<ShopDbContext> contexts, ICurrentCustomer caller, IOptions<CartOptions> options)
+public sealed class CartService(ICartStore store, VariantByIdDataLoader variantLoader, ICurrentCustomer caller, IOptions<CartOptions> options)
 {
     private readonly CartOptions _options = options.Value;
 
@@ -232,6 +230,11 @@ public sealed class CartService(ICartStore store, IDbContextFactory<ShopDbContex
             }
             var current = existing.FirstOrDefault(l => l.VariantId == variantId)?.Quantity ?? 0;
             var available = variant.Stock?.Available ?? 0;
+            if (current + quantity > _options.MaxQuantityPerLine)
+            {
+                errors.Add(PerLineLimit(["input", "lines", at, "quantity"]));
+                continue;
+            }
             if (current + quantity > available)
             {
                 errors.Add(new InsufficientStockError(variantId, current + quantity, available, ["input", "lines", at, "quantity"]));
@@ -249,6 +252,8 @@ public sealed class CartService(ICartStore store, IDbContextFactory<ShopDbContex
         CartWriteStatus.LineNotFound => new CartResult(result.Cart, [UserError.NotFound("No such line in this cart.", field(result.FailedIndex))]),
         CartWriteStatus.TooManyLines => new CartResult(result.Cart, [UserError.Invalid($"A cart holds at most {_options.MaxLines} different products.", "input", "lines")]),
         // Someone else added to the same line between our stock check and the write: report what is really left.
+        CartWriteStatus.OverMaximum when (cumulative ? result.CurrentQuantity + change(result.FailedIndex).Quantity : change(result.FailedIndex).Quantity) > _options.MaxQuantityPerLine =>
+            new CartResult(result.Cart, [PerLineLimit(field(result.FailedIndex))]),
         CartWriteStatus.OverMaximum => new CartResult(result.Cart, [new InsufficientStockError(
             change(result.FailedIndex).VariantId,
             cumulative ? result.CurrentQuantity + change(result.FailedIndex).Quantity : change(result.FailedIndex).Quantity,
@@ -256,6 +261,8 @@ public sealed class CartService(ICartStore store, IDbContextFactory<ShopDbContex
             field(result.FailedIndex))]),
         _ => throw new InvalidOperationException($"Unexpected cart write status {result.Status}."),
     };
+
+    private UserError PerLineLimit(string[] field) => UserError.Invalid($"A line holds at most {_options.MaxQuantityPerLine} units.", field);
 
     private int MaxFor(ProductVariant? variant) => Math.Min(_options.MaxQuantityPerLine, variant?.Stock?.Available ?? 0);
 
@@ -265,10 +272,13 @@ public sealed class CartService(ICartStore store, IDbContextFactory<ShopDbContex
     private static string LineIndex(IReadOnlyList<CartLineUpdateRequest> lines, long variantId) =>
         Math.Max(0, lines.ToList().FindIndex(l => CartLineId.TryDecode(l.LineId, out var id) && id == variantId)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Through the request's variant loader: the cart returned in the payload is priced from the same rows without
+    /// asking the database again (one SQL statement per cart mutation).
+    /// </summary>
     private async Task<Dictionary<long, ProductVariant>> LoadVariantsAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        var keys = ids.Distinct().ToList();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.ProductVariants.AsNoTracking().Include(v => v.Stock).Where(v => keys.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        var loaded = await variantLoader.LoadManyAsync(ids.Distinct()).GetResultAsync(cancellationToken);
+        return loaded.OfType<ProductVariant>().ToDictionary(v => v.Id);
     }
 }

@@ -94,6 +94,34 @@ public sealed class CartApiTests(CartsFactory factory) : IClassFixture<CartsFact
     }
 
     [Fact]
+    public async Task A_cart_mutation_checks_stock_and_prices_the_cart_with_one_sql_statement()
+    {
+        var a = await factory.VariantAsync(9, onHand: 50);
+        var b = await factory.VariantAsync(14, onHand: 50);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync((a.Id, 1)))["id"]!.GetValue<string>();
+
+        var response = await client.GraphQLAsync(CartQueries.Add, new { i = new { cartId, lines = new[] { new { variantId = b.Id, quantity = 2 } } } });
+
+        Assert.Equal(2, response.OkData()["cartLinesAdd"]!["cart"]!["lines"]!.AsArray().Count);
+        Assert.Equal(1, response.SqlStatements);
+    }
+
+    [Fact]
+    public async Task A_line_never_exceeds_999_units_even_in_steps()
+    {
+        var variant = await factory.VariantAsync(8, onHand: 5000);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync((variant.Id, 998)))["id"]!.GetValue<string>();
+
+        var payload = await client.AddAsync(cartId, (variant.Id, 2));
+
+        Assert.Equal(["INVALID_INPUT"], payload.Codes());
+        Assert.Equal(998, payload["cart"]!["lines"]![0]!["quantity"]!.GetValue<int>());
+        Assert.Empty((await client.AddAsync(cartId, (variant.Id, 1))).Codes());
+    }
+
+    [Fact]
     public async Task Unknown_variants_and_unknown_or_malformed_carts_are_typed_errors()
     {
         var variant = await factory.VariantAsync(5, onHand: 5);
