@@ -186,6 +186,25 @@ public sealed class CartApiTests(CartsFactory factory) : IClassFixture<CartsFact
     }
 
     [Fact]
+    public async Task Writes_refresh_the_ttl_and_an_expired_cart_is_CART_NOT_FOUND()
+    {
+        var variant = await factory.VariantAsync(15, onHand: 50);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync())["id"]!.GetValue<string>();
+        var redisKey = (StackExchange.Redis.RedisKey)(factory.RedisKeyPrefix + "cart:" + ParseKey(cartId).Value);
+        var redis = factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+
+        await redis.KeyExpireAsync(redisKey, TimeSpan.FromMinutes(5));
+        var added = await client.AddAsync(cartId, (variant.Id, 1));
+        Assert.True(await redis.KeyTimeToLiveAsync(redisKey) > TimeSpan.FromDays(29));
+        Assert.True(added["cart"]!["expiresAt"]!.GetValue<DateTime>() > DateTime.UtcNow.AddDays(29));
+
+        Assert.True(await redis.KeyExpireAsync(redisKey, DateTime.UtcNow.AddSeconds(-1)));
+        Assert.Equal(["CART_NOT_FOUND"], (await client.AddAsync(cartId, (variant.Id, 1))).Codes());
+        Assert.Null((await client.GraphQLAsync(CartQueries.Read, new { id = cartId })).OkData()["cart"]);
+    }
+
+    [Fact]
     public async Task Cart_ids_are_opaque_and_carry_128_random_bits()
     {
         var client = factory.Client();
