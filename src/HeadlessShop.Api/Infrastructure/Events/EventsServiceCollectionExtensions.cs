@@ -21,6 +21,8 @@ public static class EventsServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<EventConsumerHost>();
+        services.AddSingleton<EventHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventHub>());
         return builder;
     }
 }
