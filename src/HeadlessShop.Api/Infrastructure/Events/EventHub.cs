@@ -35,6 +35,8 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
             }
             list.Add(subscriber);
         }
+        // Leaving frees the slot at once (cancellation callbacks run inside Cancel), not when the reader next wakes.
+        using var leave = cancellationToken.Register(() => Remove(subscriber));
         try
         {
             await foreach (var envelope in subscriber.Queue.Reader.ReadAllAsync(cancellationToken))
