@@ -4,6 +4,7 @@ using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
+using HeadlessShop.Api.Infrastructure.Events;
 using HeadlessShop.GraphQL.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +29,7 @@ public static class ShopApplication
         builder.AddShopObservability();
         builder.AddShopDatabase();
         builder.AddShopRedis();
+        builder.AddShopEvents();
         builder.AddShopHealth();
         builder.AddShopCors();
         builder.AddShopGraphQL();

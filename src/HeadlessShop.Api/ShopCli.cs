@@ -4,6 +4,7 @@ using GraphQL.Types;
 using HeadlessShop.Api.Catalog.Seeding;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
+using HeadlessShop.Api.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ namespace HeadlessShop.Api;
 /// </summary>
 public static class ShopCli
 {
-    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "--help", "-h", "-?", "--version"];
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "--help", "-h", "-?", "--version"];
 
     // EF Core logs the expected "no history table yet" probe of a fresh database as an error; commands print their own outcome.
     private static readonly string[] CommandHostArguments = ["--Logging:LogLevel:Microsoft.EntityFrameworkCore=None"];
@@ -94,6 +95,7 @@ public static class ShopCli
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(seed);
         root.Subcommands.Add(schema);
+        root.Subcommands.Add(EventsCommand.Create(WithAppAsync));
         return root;
     }
 

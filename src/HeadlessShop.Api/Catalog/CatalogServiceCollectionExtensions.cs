@@ -12,6 +12,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton<ProductListing>();
         services.AddSingleton<CatalogSeeder>();
         services.AddSingleton<IQueryFields, CatalogQueryFields>();
+        services.AddSingleton<ISubscriptionFields, CatalogSubscriptionFields>();
 
         services.AddScoped<ProductByIdDataLoader>();
         services.AddScoped<ProductBySlugDataLoader>();

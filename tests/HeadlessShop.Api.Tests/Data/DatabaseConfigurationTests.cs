@@ -6,13 +6,12 @@ namespace HeadlessShop.Api.Tests.Data;
 public sealed class DatabaseConfigurationTests
 {
     [Fact]
-    public void Auto_prepare_is_turned_on_unless_the_operator_chose_a_value()
+    public void Auto_prepare_and_multiplexing_are_turned_on_unless_the_operator_chose_values()
     {
-        var defaulted = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithAutoPrepare("Host=db;Database=shop"));
-        Assert.Equal(64, defaulted.MaxAutoPrepare);
-        Assert.Equal("db", defaulted.Host);
+        var defaulted = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithServingDefaults("Host=db;Database=shop"));
+        Assert.Equal((64, true, "db"), (defaulted.MaxAutoPrepare, defaulted.Multiplexing, defaulted.Host));
 
-        var chosen = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithAutoPrepare("Host=db;Max Auto Prepare=5"));
-        Assert.Equal(5, chosen.MaxAutoPrepare);
+        var chosen = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithServingDefaults("Host=db;Max Auto Prepare=5;Multiplexing=false"));
+        Assert.Equal((5, false), (chosen.MaxAutoPrepare, chosen.Multiplexing));
     }
 }

@@ -1,0 +1,156 @@
+using System.Threading.Channels;
+
+namespace HeadlessShop.Api.Infrastructure.Events;
+
+/// <summary>
+/// This instance's fan-out of the event stream to its live subscriptions: one follower of the stream per process,
+/// then a bounded queue per subscriber. A subscriber that stops reading is cut off when its queue is full
+/// (<see cref="SubscriberTooSlowException"/>) instead of making the process buffer without limit; the others are
+/// unaffected. Every instance runs its own hub, so a change made through any instance reaches subscribers on all.
+/// </summary>
+public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : BackgroundService
+{
+    /// <summary>Events a subscriber may have queued before it is considered too slow.</summary>
+    public const int SubscriberBuffer = 256;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<Subscriber>> _byKey = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _following = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the hub follows the stream: events published after this are delivered.</summary>
+    public Task Ready => _following.Task;
+
+    /// <summary>
+    /// Events about <paramref name="key"/> from now on, in stream order, until <paramref name="cancellationToken"/>
+    /// ends the subscription. Throws <see cref="SubscriberTooSlowException"/> from the enumeration when cut off.
+    /// </summary>
+    public async IAsyncEnumerable<EventEnvelope> SubscribeAsync(string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var subscriber = new Subscriber(key);
+        lock (_gate)
+        {
+            if (!_byKey.TryGetValue(key, out var list))
+            {
+                _byKey[key] = list = [];
+            }
+            list.Add(subscriber);
+        }
+        // Leaving frees the slot at once (cancellation callbacks run inside Cancel), not when the reader next wakes.
+        using var leave = cancellationToken.Register(() => Remove(subscriber));
+        try
+        {
+            await foreach (var envelope in subscriber.Queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return envelope;
+            }
+        }
+        finally
+        {
+            Remove(subscriber);
+        }
+    }
+
+    /// <summary>Live subscriptions on this instance (metrics, tests).</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byKey.Values.Sum(l => l.Count);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var position = await bus.GetTailAsync(stoppingToken);
+                _following.TrySetResult();
+                await foreach (var envelope in bus.FollowAsync(position, stoppingToken))
+                {
+                    Dispatch(envelope);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // Redis outages must not end fan-out for good: follow again from the new tail.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFollowFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        CompleteAll();
+    }
+
+    private void Dispatch(EventEnvelope envelope)
+    {
+        Subscriber[] targets;
+        lock (_gate)
+        {
+            if (!_byKey.TryGetValue(envelope.Key, out var list))
+            {
+                return;
+            }
+            targets = [.. list];
+        }
+        foreach (var subscriber in targets)
+        {
+            if (!subscriber.Queue.Writer.TryWrite(envelope))
+            {
+                subscriber.Queue.Writer.TryComplete(new SubscriberTooSlowException(SubscriberBuffer));
+                Remove(subscriber);
+                LogCutOff(envelope.Key);
+            }
+        }
+    }
+
+    private void Remove(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            if (_byKey.TryGetValue(subscriber.Key, out var list) && list.Remove(subscriber) && list.Count == 0)
+            {
+                _byKey.Remove(subscriber.Key);
+            }
+        }
+    }
+
+    /// <summary>On shutdown every subscription ends normally, so transports can close their sockets cleanly.</summary>
+    private void CompleteAll()
+    {
+        lock (_gate)
+        {
+            foreach (var subscriber in _byKey.Values.SelectMany(l => l))
+            {
+                subscriber.Queue.Writer.TryComplete();
+            }
+            _byKey.Clear();
+        }
+    }
+
+    private sealed class Subscriber(string key)
+    {
+        public string Key { get; } = key;
+
+        public Channel<EventEnvelope> Queue { get; } = Channel.CreateBounded<EventEnvelope>(
+            new BoundedChannelOptions(SubscriberBuffer) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event fan-out lost the stream; following again")]
+    private partial void LogFollowFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cut off a subscriber of {Key}: it fell behind by the whole buffer")]
+    private partial void LogCutOff(string key);
+}
+
+/// <summary>A subscriber fell behind by a whole buffer and was disconnected; it may subscribe again.</summary>
+public sealed class SubscriberTooSlowException(int buffer)
+    : Exception($"The subscriber fell {buffer} events behind and was disconnected; subscribe again to continue.");
