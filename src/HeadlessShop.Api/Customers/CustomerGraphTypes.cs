@@ -122,8 +122,16 @@ internal sealed class CustomerMutationFields : IMutationFields
     {
         mutation.Field<NonNullGraphType<AuthPayloadGraphType>>("customerRegister")
             .Argument<NonNullGraphType<CustomerRegisterInputGraphType>>("input")
-            .Resolve().WithService<CustomerAccounts>()
-            .ResolveAsync(async (ctx, accounts) => await accounts.RegisterAsync(ctx.GetArgument<CustomerRegistration>("input"), ctx.CancellationToken));
+            .Resolve().WithServices<CustomerAccounts, HttpCurrentCustomer>()
+            .ResolveAsync(async (ctx, accounts, caller) =>
+            {
+                var result = await accounts.RegisterAsync(ctx.GetArgument<CustomerRegistration>("input"), ctx.CancellationToken);
+                if (result.Customer is not null)
+                {
+                    caller.SignedIn(AccessTokenService.PrincipalOf(result.Customer));
+                }
+                return result;
+            });
 
         mutation.Field<NonNullGraphType<AuthPayloadGraphType>>("customerLogin")
             .Description("Signs in with email and password. A wrong password and an unknown email give the same INVALID_CREDENTIALS error; repeated failures are throttled (RATE_LIMITED).")
