@@ -1,5 +1,6 @@
 using HeadlessShop.Api.Carts;
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Checkout;
 using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
@@ -36,6 +37,7 @@ public static class ShopApplication
         builder.AddCatalog();
         builder.AddCarts();
         builder.AddCustomers();
+        builder.AddCheckout();
         // Until authentication registers its own, every caller is anonymous.
         builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 

@@ -50,6 +50,12 @@ public sealed class CustomerGraphType : ObjectGraphType<Customer>
         Field(c => c.Email);
         Field(c => c.FirstName, nullable: true);
         Field(c => c.LastName, nullable: true);
+        Field<NonNullGraphType<Orders.OrderConnectionGraphType>>("orders")
+            .Description("The customer's orders, newest first; visible only to the customer (and admins).")
+            .Argument<IntGraphType>("first", $"Page size (0-{PageRequest.MaxSize}, default {PageRequest.DefaultSize}).")
+            .Argument<StringGraphType>("after", "Cursor to continue from.")
+            .Resolve().WithService<Orders.OrderService>()
+            .ResolveAsync(async (ctx, orders) => await orders.ForCustomerAsync(ctx.Source.Id, PageRequest.From(ctx), ctx.CancellationToken));
         Field<CartGraphType>("cart").Description("The customer's current cart; visible only to the customer.")
             .Resolve().WithService<CartService>()
             .ResolveAsync(async (ctx, carts) => await carts.FindForCustomerAsync(ctx.Source.Id, ctx.CancellationToken));

@@ -11,6 +11,11 @@ public enum NodeKind : byte
     Cart = 10,
     Customer = 11,
 
+    Order = 20,
+    OrderLine = 21,
+    Payment = 22,
+    Shipment = 23,
+
     // Reserved ranges, so features built in parallel never collide: 10–19 carts and customers,
     // 20–29 checkout, orders, payments and shipments, 30–39 admin.
 }

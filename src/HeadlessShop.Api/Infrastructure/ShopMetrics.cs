@@ -12,4 +12,8 @@ public static class ShopMetrics
     /// <summary>Keys per DataLoader batch, tagged with the loader: shows batching working (or not) in production.</summary>
     public static readonly Histogram<int> DataLoaderBatchSize =
         Meter.CreateHistogram<int>("dataloader.batch.size", unit: "{key}", description: "Keys fetched per DataLoader batch");
+
+    /// <summary>Checkouts by outcome: placed, then Succeeded / RequiresAction / Declined from the gateway.</summary>
+    public static readonly Counter<long> CheckoutOutcomes =
+        Meter.CreateCounter<long>("checkout.outcomes", unit: "{checkout}", description: "Checkouts by outcome");
 }

@@ -17,7 +17,9 @@ public sealed class SchemaTests(SqliteShopApiFactory factory) : IClassFixture<Sq
         "DateTime", "Long", "Query", "UserError", "ErrorCode", "BasicUserError", "InsufficientStockError",
         "Cart", "CartLine", "Discount", "CartLineInput", "CartLineUpdateInput", "CartCreateInput", "CartLinesAddInput",
         "CartLinesUpdateInput", "CartLinesRemoveInput", "CartPayload", "CustomerRegisterInput", "CustomerLoginInput", "AuthPayload",
-        "TokenRefreshInput",
+        "TokenRefreshInput", "Customer", "Address", "CheckoutCompleteInput", "CheckoutPayload", "Payment", "PaymentStatus", "OrderStatus",
+        "Order", "OrderLine", "Shipment", "ShipmentStatus", "OrderStatusEvent", "OrderConnection", "OrderEdge", "OrderCancelInput",
+        "OrderPayload", "Mutation",
     ];
 
     private string PrintedSchema => SchemaSdl.Print(factory.Services.GetRequiredService<ISchema>());

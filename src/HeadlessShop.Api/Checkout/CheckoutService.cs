@@ -1,0 +1,363 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HeadlessShop.Api.Carts;
+using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Customers;
+using HeadlessShop.Api.Data;
+using HeadlessShop.Api.GraphQL;
+using HeadlessShop.Api.Infrastructure;
+using HeadlessShop.Api.Infrastructure.Events;
+using HeadlessShop.Api.Orders;
+using HeadlessShop.Api.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace HeadlessShop.Api.Checkout;
+
+public sealed record AddressInput(string Name, string Line1, string? Line2, string City, string PostalCode, string Country);
+
+public sealed record CheckoutCompleteInput(string CartId, string IdempotencyKey, string Email, AddressInput ShippingAddress, string PaymentMethod);
+
+public sealed record CheckoutResult(Order? Order, Payment? Payment, string? OrderAccessToken, IReadOnlyList<UserError> UserErrors)
+{
+    public static CheckoutResult Failed(params UserError[] errors) => new(null, null, null, errors);
+}
+
+/// <summary>Bound from the <c>Checkout</c> section.</summary>
+public sealed class CheckoutOptions
+{
+    public const string SectionName = "Checkout";
+
+    /// <summary>How long an order may wait for its payment before it is cancelled and its stock released.</summary>
+    public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>
+/// Cart to paid order, exactly once and never overselling:
+/// <list type="number">
+/// <item>Retries with one idempotency key are serialised (in process, and across instances by a PostgreSQL advisory
+/// lock) and get the first attempt's order and payment back.</item>
+/// <item>The cart is taken from the store atomically, so two checkouts of one cart cannot both proceed.</item>
+/// <item>One transaction writes the order, its line snapshots, the idempotency key and the outbox events, and reserves
+/// each line with one conditional UPDATE (<c>on_hand - reserved &gt;= qty</c>); any short line rolls all of it back
+/// and the cart is put back.</item>
+/// <item>The gateway is called after that commit with an idempotency key derived from the order, so a retried call
+/// never charges twice; the outcome moves the order through <see cref="OrderTransitions"/>.</item>
+/// </list>
+/// </summary>
+public sealed class CheckoutService(
+    IDbContextFactory<ShopDbContext> contexts,
+    ICartStore carts,
+    ICurrentCustomer caller,
+    IPaymentGateway gateway,
+    OrderAccessTokens accessTokens,
+    OutboxSignal outbox,
+    TimeProvider time,
+    IOptions<CheckoutOptions> options)
+{
+    private const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>Striped in-process locks for idempotency keys: bounded memory, and same-key retries queue up.</summary>
+    private static readonly SemaphoreSlim[] KeyLocks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<CheckoutResult> CompleteAsync(CheckoutCompleteInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = Validate(input);
+        if (errors.Count > 0)
+        {
+            return new CheckoutResult(null, null, null, errors);
+        }
+        if (!CartKey.TryParse(input.CartId, out var cartKey))
+        {
+            return CheckoutResult.Failed(CartNotFound());
+        }
+        var scope = caller.Id is { } customerId ? $"customer:{customerId}" : $"cart:{cartKey.Value}";
+        var keyLock = KeyLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(scope + "\n" + input.IdempotencyKey) % KeyLocks.Length)];
+        await keyLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await CompleteLockedAsync(input, cartKey, scope, cancellationToken);
+        }
+        finally
+        {
+            keyLock.Release();
+        }
+    }
+
+    private async Task<CheckoutResult> CompleteLockedAsync(CheckoutCompleteInput input, CartKey cartKey, string scope, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        Order order;
+        Payment payment;
+        StoredCart taken;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                // Another instance handling the same key waits here until this transaction ends.
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({scope + "\n" + input.IdempotencyKey}, 7))", cancellationToken);
+            }
+            var previous = await db.Set<CheckoutIdempotencyKey>().SingleOrDefaultAsync(k => k.Scope == scope && k.Key == input.IdempotencyKey, cancellationToken);
+            if (previous is not null)
+            {
+                return previous.CartId == cartKey.Value
+                    ? await ReplayAsync(db, previous.OrderId, cancellationToken)
+                    : CheckoutResult.Failed(new UserError(ErrorCode.IdempotencyKeyReused,
+                        "This idempotency key was already used for another cart. Use a new key for a new checkout.", ["input", "idempotencyKey"]));
+            }
+
+            var cart = await carts.GetAsync(cartKey, cancellationToken);
+            if (cart is null || (cart.OwnerId is { } owner && owner != caller.Id))
+            {
+                return CheckoutResult.Failed(CartNotFound());
+            }
+            if (cart.Lines.Count == 0)
+            {
+                return CheckoutResult.Failed(new UserError(ErrorCode.CartEmpty, "The cart is empty.", ["input", "cartId"]));
+            }
+            if (await carts.TakeAsync(cartKey, cart.Version, cancellationToken) is not { } took)
+            {
+                return CheckoutResult.Failed(new UserError(ErrorCode.CartNotFound,
+                    "The cart changed or was checked out while this checkout ran; read it again and retry.", ["input", "cartId"]));
+            }
+            taken = took;
+
+            var placed = await PlaceAsync(db, input, taken, scope, now, cancellationToken);
+            if (placed.Errors.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await carts.RestoreAsync(taken, cancellationToken);
+                return new CheckoutResult(null, null, null, placed.Errors);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            (order, payment) = (placed.Order!, placed.Payment!);
+        }
+        outbox.Notify();
+        ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "placed"));
+
+        var charge = await gateway.ChargeAsync(
+            new ChargeRequest(order.TotalMinor, order.Currency, input.PaymentMethod, payment.GatewayIdempotencyKey, $"Order {order.Number}"),
+            cancellationToken);
+        var userErrors = await ApplyChargeAsync(order, payment, charge, cancellationToken);
+        if (charge.Outcome == ChargeOutcome.Declined)
+        {
+            // The shopper may try another card: the cart comes back as it was.
+            await carts.RestoreAsync(taken, cancellationToken);
+        }
+        outbox.Notify();
+        ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", charge.Outcome.ToString()));
+        await using var read = await contexts.CreateDbContextAsync(cancellationToken);
+        var result = await ReplayAsync(read, order.Id, cancellationToken);
+        return result with { UserErrors = userErrors };
+    }
+
+    private sealed record Placement(Order? Order, Payment? Payment, IReadOnlyList<UserError> Errors);
+
+    private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, DateTime now, CancellationToken cancellationToken)
+    {
+        var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
+        var variants = await db.ProductVariants.Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        var errors = new List<UserError>();
+        for (var i = 0; i < cart.Lines.Count; i++)
+        {
+            if (!variants.ContainsKey(cart.Lines[i].VariantId))
+            {
+                errors.Add(UserError.NotFound("A product in the cart is no longer sold; remove it and try again.", "input", "cartId"));
+            }
+        }
+        var currencies = variants.Values.Select(v => v.Currency).Distinct().ToList();
+        if (currencies.Count > 1)
+        {
+            errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
+        }
+        if (errors.Count > 0)
+        {
+            return new Placement(null, null, errors);
+        }
+
+        var lines = cart.Lines.Select(l => (Line: l, Variant: variants[l.VariantId])).ToList();
+        var subtotal = lines.Sum(x => x.Variant.PriceMinor * x.Line.Quantity);
+        var order = new Order
+        {
+            Number = NewOrderNumber(),
+            Status = OrderStatus.PendingPayment,
+            Email = input.Email.Trim(),
+            CustomerId = caller.Id,
+            AccessTokenHash = [],
+            Currency = currencies[0],
+            SubtotalMinor = subtotal,
+            TotalMinor = subtotal,
+            ShippingAddress = JsonSerializer.Serialize(input.ShippingAddress, Json),
+            CreatedAt = now,
+            UpdatedAt = now,
+            PaymentDueAt = now + options.Value.PaymentWindow,
+            Lines = lines.Select(x => new OrderLine
+            {
+                VariantId = x.Variant.Id,
+                Sku = x.Variant.Sku,
+                Name = x.Variant.Name,
+                Quantity = x.Line.Quantity,
+                UnitPriceMinor = x.Variant.PriceMinor,
+            }).ToList(),
+        };
+        db.Add(order);
+        await db.SaveChangesAsync(cancellationToken);
+        order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (line, variant) = lines[i];
+            var quantity = line.Quantity;
+            var reserved = await db.StockLevels
+                .Where(s => s.VariantId == variant.Id && s.OnHand - s.Reserved >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved + quantity).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+            if (reserved == 0)
+            {
+                var available = await db.StockLevels.Where(s => s.VariantId == variant.Id).Select(s => s.OnHand - s.Reserved).FirstOrDefaultAsync(cancellationToken);
+                errors.Add(new InsufficientStockError(variant.Id, quantity, Math.Max(0, available), ["input", "cartId"]));
+                continue;
+            }
+            db.EnqueueAvailabilityChanged(variant.ProductId, variant.Id, now);
+        }
+        if (errors.Count > 0)
+        {
+            return new Placement(null, null, errors);
+        }
+
+        var payment = new Payment
+        {
+            OrderId = order.Id,
+            Status = PaymentStatus.Processing,
+            AmountMinor = order.TotalMinor,
+            Currency = order.Currency,
+            Gateway = gateway.Name,
+            GatewayIdempotencyKey = $"hs-order-{order.Id}-payment-1",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Add(payment);
+        db.Add(new CheckoutIdempotencyKey { Scope = scope, Key = input.IdempotencyKey, CartId = cart.Key.Value, OrderId = order.Id, CreatedAt = now });
+        OrderTransitions.RecordCreated(db, order, now);
+        await db.SaveChangesAsync(cancellationToken);
+        return new Placement(order, payment, []);
+    }
+
+    /// <summary>Records the gateway's answer and moves the order: paid, cancelled (declined) or still pending (3-D Secure).</summary>
+    private async Task<IReadOnlyList<UserError>> ApplyChargeAsync(Order order, Payment payment, ChargeResult charge, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var status = charge.Outcome switch
+        {
+            ChargeOutcome.Succeeded => PaymentStatus.Succeeded,
+            ChargeOutcome.RequiresAction => PaymentStatus.RequiresAction,
+            _ => PaymentStatus.Failed,
+        };
+        await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, status)
+                .SetProperty(x => x.GatewayReference, charge.Reference)
+                .SetProperty(x => x.ClientSecret, charge.ClientSecret)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        IReadOnlyList<UserError> errors = [];
+        switch (charge.Outcome)
+        {
+            case ChargeOutcome.Succeeded:
+                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Paid, StockEffect.Sell, "Payment succeeded", now, cancellationToken);
+                break;
+            case ChargeOutcome.Declined:
+                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Cancelled, StockEffect.Release,
+                    "Payment declined", now, cancellationToken);
+                errors = [new UserError(ErrorCode.PaymentDeclined, charge.DeclineMessage ?? "The payment was declined.", ["input", "paymentMethod"])];
+                break;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return errors;
+    }
+
+    /// <summary>The order as it stands, with its latest payment and the guest access token: what a retry gets back.</summary>
+    private async Task<CheckoutResult> ReplayAsync(ShopDbContext db, long orderId, CancellationToken cancellationToken)
+    {
+        var order = await db.Set<Order>().Include(o => o.Lines).SingleAsync(o => o.Id == orderId, cancellationToken);
+        var payment = await db.Set<Payment>().Where(p => p.OrderId == orderId).OrderByDescending(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        return new CheckoutResult(order, payment, accessTokens.For(orderId), []);
+    }
+
+    private static List<UserError> Validate(CheckoutCompleteInput input)
+    {
+        var errors = new List<UserError>();
+        if (string.IsNullOrWhiteSpace(input.IdempotencyKey) || input.IdempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            errors.Add(UserError.Invalid($"The idempotency key must be 1 to {MaxIdempotencyKeyLength} characters.", "input", "idempotencyKey"));
+        }
+        if (input.Email.Length > 320 || !MailAddress.TryCreate(input.Email.Trim(), out var email) || email.Address != input.Email.Trim())
+        {
+            errors.Add(UserError.Invalid("Enter a valid email address.", "input", "email"));
+        }
+        if (string.IsNullOrWhiteSpace(input.PaymentMethod) || input.PaymentMethod.Length > 255)
+        {
+            errors.Add(UserError.Invalid("Pass the payment method token from the payment form.", "input", "paymentMethod"));
+        }
+        var address = input.ShippingAddress;
+        void Require(string? value, string field, int max)
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > max)
+            {
+                errors.Add(UserError.Invalid($"The address needs a {field} (at most {max} characters).", "input", "shippingAddress", field));
+            }
+        }
+        Require(address.Name, "name", 200);
+        Require(address.Line1, "line1", 200);
+        Require(address.City, "city", 100);
+        Require(address.PostalCode, "postalCode", 20);
+        if (address.Line2 is { Length: > 200 })
+        {
+            errors.Add(UserError.Invalid("The address's line2 is too long (at most 200 characters).", "input", "shippingAddress", "line2"));
+        }
+        if (address.Country is not { Length: 2 } country || !country.All(char.IsAsciiLetterUpper))
+        {
+            errors.Add(UserError.Invalid("The country must be a two-letter ISO 3166 code such as \"DE\" or \"US\".", "input", "shippingAddress", "country"));
+        }
+        return errors;
+    }
+
+    private static UserError CartNotFound() => new(ErrorCode.CartNotFound, "No cart with this id; it may have expired.", ["input", "cartId"]);
+
+    private static string NewOrderNumber()
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        var text = new StringBuilder("HS-", 13);
+        foreach (var b in random)
+        {
+            text.Append(alphabet[b & 31]);
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// The bearer secret that lets a guest read and follow an order: an HMAC of the order id under the server's signing key,
+/// so every retry of a checkout returns the same token; only its SHA-256 is stored with the order.
+/// </summary>
+public sealed class OrderAccessTokens(IOptions<JwtOptions> jwt)
+{
+    public string For(long orderId)
+    {
+        var key = Encoding.UTF8.GetBytes(jwt.Value.SigningKey ?? throw new InvalidOperationException("Jwt:SigningKey is not set."));
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("order-access:" + orderId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    public static bool Matches(Order order, string? token) =>
+        token is { Length: > 0 and < 200 } && CryptographicOperations.FixedTimeEquals(order.AccessTokenHash, Hash(token));
+}

@@ -1,0 +1,101 @@
+using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Data;
+using HeadlessShop.Api.Infrastructure.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessShop.Api.Orders;
+
+/// <summary>What a status change does to the order's reserved stock.</summary>
+public enum StockEffect
+{
+    None,
+
+    /// <summary>Payment succeeded: reserved units become sold (on hand and reserved both drop).</summary>
+    Sell,
+
+    /// <summary>Cancelled or expired unpaid: reserved units go back on sale.</summary>
+    Release,
+
+    /// <summary>A paid order cancelled before shipment: its sold units go back on hand.</summary>
+    Restock,
+}
+
+public sealed record OrderStatusChanged(long OrderId, OrderStatus Status, OrderStatus? PreviousStatus, int Sequence, DateTime At, string? Note);
+
+/// <summary>
+/// The only way an order changes status: a conditional update (from the expected status) so concurrent actors (webhook,
+/// expiry, customer) cannot both move it; the history row, the stock effect and the outbox events commit with it.
+/// </summary>
+public static class OrderTransitions
+{
+    public const string StatusChangedEvent = "order.status_changed";
+
+    public static string KeyOf(long orderId) => "order:" + orderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Records the first status of a new order (sequence 1). Call inside the order's transaction.</summary>
+    public static void RecordCreated(ShopDbContext db, Order order, DateTime at)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(order);
+        var change = new OrderStatusChange { OrderId = order.Id, Status = order.Status, At = at, Sequence = 1, Note = "Order placed" };
+        db.Add(change);
+        db.EnqueueEvent(StatusChangedEvent, KeyOf(order.Id), new OrderStatusChanged(order.Id, order.Status, null, 1, at, change.Note), at);
+    }
+
+    /// <summary>
+    /// Moves the order from <paramref name="from"/> to <paramref name="to"/> inside the caller's transaction. False when
+    /// the order is no longer in <paramref name="from"/> (someone else moved it first) or the move is not allowed.
+    /// </summary>
+    public static async Task<bool> MoveAsync(
+        ShopDbContext db, long orderId, OrderStatus from, OrderStatus to, StockEffect stock, string? note, DateTime at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!OrderStateMachine.CanMove(from, to))
+        {
+            return false;
+        }
+        // Sell and Release settle a reservation exactly once; Restock undoes a sale.
+        var settles = stock is StockEffect.Sell or StockEffect.Release;
+        var moved = await db.Set<Order>()
+            .Where(o => o.Id == orderId && o.Status == from && (!settles || !o.StockSettled))
+            .ExecuteUpdateAsync(o => o
+                .SetProperty(x => x.Status, to)
+                .SetProperty(x => x.UpdatedAt, at)
+                .SetProperty(x => x.StockSettled, x => x.StockSettled || settles), cancellationToken);
+        if (moved == 0)
+        {
+            return false;
+        }
+        var lines = await db.Set<OrderLine>().Where(l => l.OrderId == orderId && l.VariantId != null)
+            .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new { l.VariantId, l.Quantity, v.ProductId })
+            .ToListAsync(cancellationToken);
+        foreach (var line in lines)
+        {
+            var quantity = line.Quantity;
+            var affected = stock switch
+            {
+                StockEffect.Sell => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand - quantity)
+                        .SetProperty(x => x.Reserved, x => x.Reserved - quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                StockEffect.Release => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                StockEffect.Restock => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand + quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                _ => 0,
+            };
+            if (affected > 0 && stock is StockEffect.Release or StockEffect.Restock)
+            {
+                db.EnqueueAvailabilityChanged(line.ProductId, line.VariantId!.Value, at);
+            }
+        }
+        var sequence = await db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).MaxAsync(h => (int?)h.Sequence, cancellationToken) ?? 0;
+        var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = sequence + 1 };
+        db.Add(change);
+        db.EnqueueEvent(StatusChangedEvent, KeyOf(orderId), new OrderStatusChanged(orderId, to, from, change.Sequence, at, note), at);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+}
