@@ -5,6 +5,7 @@ using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
+using HeadlessShop.Api.Payments;
 using HeadlessShop.Api.Infrastructure.Events;
 using HeadlessShop.GraphQL.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,7 @@ public static class ShopApplication
         app.MapShopObservability();
         app.MapGet("/", () => Results.Redirect("/graphql"));
         app.MapGraphQLEndpoint();
+        app.MapStripeWebhooks();
         return app;
     }
 }

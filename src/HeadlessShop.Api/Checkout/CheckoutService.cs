@@ -258,6 +258,7 @@ public sealed class CheckoutService(
         {
             ChargeOutcome.Succeeded => PaymentStatus.Succeeded,
             ChargeOutcome.RequiresAction => PaymentStatus.RequiresAction,
+            ChargeOutcome.Processing => PaymentStatus.Processing,
             _ => PaymentStatus.Failed,
         };
         await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)

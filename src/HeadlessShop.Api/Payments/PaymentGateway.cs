@@ -9,6 +9,9 @@ public enum ChargeOutcome
 {
     Succeeded,
     RequiresAction,
+
+    /// <summary>Accepted but not settled yet (e.g. bank debits): a webhook reports the result.</summary>
+    Processing,
     Declined,
 }
 

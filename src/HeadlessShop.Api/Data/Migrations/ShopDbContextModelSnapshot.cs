@@ -882,6 +882,29 @@ namespace HeadlessShop.Api.Data.Migrations
                     b.ToTable("shipment", (string)null);
                 });
 
+            modelBuilder.Entity("HeadlessShop.Api.Payments.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId")
+                        .HasName("pk_processed_webhook_event");
+
+                    b.ToTable("processed_webhook_event", (string)null);
+                });
+
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Category", b =>
                 {
                     b.HasOne("HeadlessShop.Api.Catalog.Category", null)

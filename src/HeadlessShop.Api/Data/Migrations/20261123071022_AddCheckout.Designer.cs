@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HeadlessShop.Api.Data.Migrations
 {
     [DbContext(typeof(ShopDbContext))]
-    [Migration("20261123065623_AddCheckout")]
+    [Migration("20261123071022_AddCheckout")]
     partial class AddCheckout
     {
         /// <inheritdoc />
@@ -883,6 +883,29 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasDatabaseName("ix_shipment_order_id");
 
                     b.ToTable("shipment", (string)null);
+                });
+
+            modelBuilder.Entity("HeadlessShop.Api.Payments.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId")
+                        .HasName("pk_processed_webhook_event");
+
+                    b.ToTable("processed_webhook_event", (string)null);
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Category", b =>

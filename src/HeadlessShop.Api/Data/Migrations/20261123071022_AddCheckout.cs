@@ -45,6 +45,19 @@ namespace HeadlessShop.Api.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_webhook_event",
+                columns: table => new
+                {
+                    event_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_processed_webhook_event", x => x.event_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "checkout_idempotency_keys",
                 columns: table => new
                 {
@@ -242,6 +255,9 @@ namespace HeadlessShop.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "payment");
+
+            migrationBuilder.DropTable(
+                name: "processed_webhook_event");
 
             migrationBuilder.DropTable(
                 name: "shipment");
