@@ -24,4 +24,5 @@ public sealed record BenchReport(
     double PeakRssMb,
     List<string> Notes,
     List<PeerFigure> Vendure,
-    string? MicroBenchmarks);
+    string? MicroBenchmarks,
+    FlashSaleOutcome? FlashSale = null);

@@ -20,6 +20,7 @@ internal sealed class BenchRunner(BenchOptions options)
     private readonly List<string> _notes = [];
     private Dictionary<string, string> _services = [];
     private double _peakRssMb;
+    private FlashSaleOutcome? _flashSale;
     private string _work = "";
 
     public async Task<int> RunAsync()
@@ -57,6 +58,16 @@ internal sealed class BenchRunner(BenchOptions options)
                     _measurements.Add(measurement);
                 }
             }
+            if (scenarios.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
+            {
+                Step($"flash-sale @ {size}");
+                var units = options.Profile == "smoke" ? 20 : 1000;
+                var (measurement, outcome) = await FlashSale.RunAsync(server.BaseAddress, server.Process.Id, size, units, sql => PsqlAsync(size, sql));
+                _measurements.Add(measurement);
+                _flashSale = outcome;
+                _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}"));
+            }
             listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
         }
@@ -69,7 +80,7 @@ internal sealed class BenchRunner(BenchOptions options)
         var micro = options.Profile == "smoke" ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
-            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro);
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale);
         var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
         Console.WriteLine();
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
@@ -146,9 +157,24 @@ internal sealed class BenchRunner(BenchOptions options)
         }
         if (size == options.CatalogSizes[0])
         {
-            _notes.Add("persisted listing GET, flash sale: not measured yet; they need persisted queries (issue 4) and checkout (issue 7)");
+            _notes.Add("persisted listing GET: not measured yet; it needs persisted queries (issue 4)");
         }
         return scenarios;
+    }
+
+    private async Task<bool> HasMutationAsync(Uri api, string name)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        var fields = (await PostAsync(http, "{ __schema { mutationType { fields { name } } } }"))["data"]!["__schema"]!["mutationType"]?["fields"]?.AsArray();
+        return fields?.Any(f => f!["name"]!.GetValue<string>() == name) == true;
+    }
+
+    private async Task<string> PsqlAsync(int size, string sql)
+    {
+        var admin = _services["HEADLESSSHOP_TEST_POSTGRES"];
+        return await ProcessRunner.RunAsync("psql",
+            $"-h {Setting(admin, "Host")} -p {Setting(admin, "Port")} -U postgres -d hs_bench_{size}_v3 -tAc \"{sql.Replace("\"", "\\\"", StringComparison.Ordinal)}\"",
+            TimeSpan.FromSeconds(60));
     }
 
     /// <summary>cartLinesAdd of one unit to one cart in Redis: stock check (PostgreSQL) + one Lua write + the cart read back.</summary>

@@ -14,6 +14,7 @@ internal static class ResultsWriter
     private const double SearchP95TargetMs = 30;
     private const double RssTargetMb = 400;
     private const double CartAddTargetRps = 2000;
+    private const double FlashSaleTargetRps = 300;
 
     public static async Task<Files> WriteAsync(BenchReport report, string directory)
     {
@@ -108,7 +109,12 @@ internal static class ResultsWriter
         Line(cartAdd is null
             ? "| cart add >= 2,000 req/s | not measured | carts not in this build |"
             : $"| cart add >= 2,000 req/s | {F(cartAdd.Load.RequestsPerSecond)} req/s | {Verdict(cartAdd.Load.RequestsPerSecond >= CartAddTargetRps, $"{F(CartAddTargetRps - cartAdd.Load.RequestsPerSecond)} req/s short")} |");
-        Line("| flash sale: 0 oversells, >= 300 checkouts/s | not measured | checkout not in this build |");
+        var flash = report.Measurements.Where(m => m.Scenario == "flash-sale").MaxBy(m => m.CatalogSize);
+        Line(flash is null || report.FlashSale is null
+            ? "| flash sale: 0 oversells, >= 300 checkouts/s | not measured | checkout not in this build |"
+            : $"| flash sale: 0 oversells, >= 300 checkouts/s | {report.FlashSale.Oversells} oversells, {F(flash.Load.RequestsPerSecond)} checkouts/s, p99 {F(flash.Load.P99Ms, 2)} ms at {FlashSale.Clients} clients | "
+              + Verdict(report.FlashSale.Oversells == 0 && flash.Load.RequestsPerSecond >= FlashSaleTargetRps,
+                  report.FlashSale.Oversells > 0 ? $"{report.FlashSale.Oversells} oversold" : $"{F(FlashSaleTargetRps - flash.Load.RequestsPerSecond)} checkouts/s short") + " |");
         Line("| persisted GET listing >= listing | not measured | persisted queries not in this build |");
         Line($"| server peak RSS <= 400 MB through the run | {F(report.PeakRssMb)} MB | {Verdict(report.PeakRssMb <= RssTargetMb, $"{F(report.PeakRssMb - RssTargetMb)} MB over")} |");
         Line();

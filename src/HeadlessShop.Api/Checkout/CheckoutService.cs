@@ -209,27 +209,6 @@ public sealed class CheckoutService(
         db.Add(order);
         await db.SaveChangesAsync(cancellationToken);
         order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
-
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var (line, variant) = lines[i];
-            var quantity = line.Quantity;
-            var reserved = await db.StockLevels
-                .Where(s => s.VariantId == variant.Id && s.OnHand - s.Reserved >= quantity)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved + quantity).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
-            if (reserved == 0)
-            {
-                var available = await db.StockLevels.Where(s => s.VariantId == variant.Id).Select(s => s.OnHand - s.Reserved).FirstOrDefaultAsync(cancellationToken);
-                errors.Add(new InsufficientStockError(variant.Id, quantity, Math.Max(0, available), ["input", "cartId"]));
-                continue;
-            }
-            db.EnqueueAvailabilityChanged(variant.ProductId, variant.Id, now);
-        }
-        if (errors.Count > 0)
-        {
-            return new Placement(null, null, errors);
-        }
-
         var payment = new Payment
         {
             OrderId = order.Id,
@@ -244,7 +223,30 @@ public sealed class CheckoutService(
         db.Add(payment);
         db.Add(new CheckoutIdempotencyKey { Scope = scope, Key = input.IdempotencyKey, CartId = cart.Key.Value, OrderId = order.Id, CreatedAt = now });
         OrderTransitions.RecordCreated(db, order, now);
+        foreach (var (_, variant) in lines)
+        {
+            db.EnqueueAvailabilityChanged(variant.ProductId, variant.Id, now);
+        }
         await db.SaveChangesAsync(cancellationToken);
+
+        // Reserve last, in variant order: a hot variant's row stays locked only from here to the commit, and two carts
+        // sharing variants always lock them in the same order (no deadlock).
+        foreach (var (line, variant) in lines.OrderBy(x => x.Variant.Id))
+        {
+            var quantity = line.Quantity;
+            var reserved = await db.StockLevels
+                .Where(s => s.VariantId == variant.Id && s.OnHand - s.Reserved >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved + quantity).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken);
+            if (reserved == 0)
+            {
+                var available = await db.StockLevels.Where(s => s.VariantId == variant.Id).Select(s => s.OnHand - s.Reserved).FirstOrDefaultAsync(cancellationToken);
+                errors.Add(new InsufficientStockError(variant.Id, quantity, Math.Max(0, available), ["input", "cartId"]));
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return new Placement(null, null, errors);
+        }
         return new Placement(order, payment, []);
     }
 

@@ -134,6 +134,7 @@ internal sealed class OrderConfiguration :
 {
     public void Configure(EntityTypeBuilder<Order> builder)
     {
+        builder.ToTable("orders");
         builder.Property(o => o.Number).HasMaxLength(32);
         builder.HasIndex(o => o.Number).IsUnique();
         builder.Property(o => o.Email).HasMaxLength(320);
@@ -149,6 +150,7 @@ internal sealed class OrderConfiguration :
 
     public void Configure(EntityTypeBuilder<OrderLine> builder)
     {
+        builder.ToTable("order_lines");
         builder.Property(l => l.Sku).HasMaxLength(100);
         builder.Property(l => l.Name).HasMaxLength(300);
         builder.HasOne<Catalog.ProductVariant>().WithMany().HasForeignKey(l => l.VariantId).OnDelete(DeleteBehavior.SetNull);
@@ -167,6 +169,7 @@ internal sealed class OrderConfiguration :
 
     public void Configure(EntityTypeBuilder<Payment> builder)
     {
+        builder.ToTable("payments");
         builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(p => p.Currency).HasConversion<string>().HasMaxLength(3);
         builder.Property(p => p.Gateway).HasMaxLength(32);
@@ -181,6 +184,7 @@ internal sealed class OrderConfiguration :
 
     public void Configure(EntityTypeBuilder<Shipment> builder)
     {
+        builder.ToTable("shipments");
         builder.Property(s => s.Carrier).HasMaxLength(100);
         builder.Property(s => s.TrackingNumber).HasMaxLength(100);
         builder.Property(s => s.TrackingUrl).HasMaxLength(500);

@@ -67,35 +67,42 @@ public static class OrderTransitions
             return false;
         }
         var lines = await db.Set<OrderLine>().Where(l => l.OrderId == orderId && l.VariantId != null)
-            .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new { l.VariantId, l.Quantity, v.ProductId })
+            .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new { VariantId = l.VariantId!.Value, l.Quantity, v.ProductId })
+            .OrderBy(l => l.VariantId)
             .ToListAsync(cancellationToken);
-        foreach (var line in lines)
-        {
-            var quantity = line.Quantity;
-            var affected = stock switch
-            {
-                StockEffect.Sell => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand - quantity)
-                        .SetProperty(x => x.Reserved, x => x.Reserved - quantity)
-                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
-                StockEffect.Release => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - quantity)
-                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
-                StockEffect.Restock => await db.StockLevels.Where(s => s.VariantId == line.VariantId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand + quantity)
-                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
-                _ => 0,
-            };
-            if (affected > 0 && stock is StockEffect.Release or StockEffect.Restock)
-            {
-                db.EnqueueAvailabilityChanged(line.ProductId, line.VariantId!.Value, at);
-            }
-        }
         var sequence = await db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).MaxAsync(h => (int?)h.Sequence, cancellationToken) ?? 0;
         var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = sequence + 1 };
         db.Add(change);
         db.EnqueueEvent(StatusChangedEvent, KeyOf(orderId), new OrderStatusChanged(orderId, to, from, change.Sequence, at, note), at);
+        if (stock is StockEffect.Release or StockEffect.Restock)
+        {
+            foreach (var line in lines)
+            {
+                db.EnqueueAvailabilityChanged(line.ProductId, line.VariantId, at);
+            }
+        }
         await db.SaveChangesAsync(cancellationToken);
+
+        // Stock rows last (in variant order): hot variants stay locked only until the caller commits.
+        foreach (var line in lines)
+        {
+            var quantity = line.Quantity;
+            var variantId = line.VariantId;
+            _ = stock switch
+            {
+                StockEffect.Sell => await db.StockLevels.Where(s => s.VariantId == variantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand - quantity)
+                        .SetProperty(x => x.Reserved, x => x.Reserved - quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                StockEffect.Release => await db.StockLevels.Where(s => s.VariantId == variantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                StockEffect.Restock => await db.StockLevels.Where(s => s.VariantId == variantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.OnHand, x => x.OnHand + quantity)
+                        .SetProperty(x => x.Version, x => x.Version + 1), cancellationToken),
+                _ => 0,
+            };
+        }
         return true;
     }
 }

@@ -20,6 +20,7 @@ internal sealed class ProcessedWebhookEventConfiguration : IEntityTypeConfigurat
 {
     public void Configure(EntityTypeBuilder<ProcessedWebhookEvent> builder)
     {
+        builder.ToTable("processed_webhook_events");
         builder.HasKey(e => e.EventId);
         builder.Property(e => e.EventId).HasMaxLength(255);
         builder.Property(e => e.Type).HasMaxLength(100);

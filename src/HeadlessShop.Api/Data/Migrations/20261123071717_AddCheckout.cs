@@ -13,7 +13,7 @@ namespace HeadlessShop.Api.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "order",
+                name: "orders",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
@@ -34,10 +34,10 @@ namespace HeadlessShop.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_order", x => x.id);
+                    table.PrimaryKey("pk_orders", x => x.id);
                     table.CheckConstraint("ck_orders_totals_nonnegative", "subtotal_minor >= 0 AND total_minor >= 0");
                     table.ForeignKey(
-                        name: "fk_order_customers_customer_id",
+                        name: "fk_orders_customers_customer_id",
                         column: x => x.customer_id,
                         principalTable: "customers",
                         principalColumn: "id",
@@ -45,7 +45,7 @@ namespace HeadlessShop.Api.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "processed_webhook_event",
+                name: "processed_webhook_events",
                 columns: table => new
                 {
                     event_id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
@@ -54,7 +54,7 @@ namespace HeadlessShop.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_processed_webhook_event", x => x.event_id);
+                    table.PrimaryKey("pk_processed_webhook_events", x => x.event_id);
                 });
 
             migrationBuilder.CreateTable(
@@ -71,15 +71,15 @@ namespace HeadlessShop.Api.Data.Migrations
                 {
                     table.PrimaryKey("pk_checkout_idempotency_keys", x => new { x.scope, x.key });
                     table.ForeignKey(
-                        name: "fk_checkout_idempotency_keys_order_order_id",
+                        name: "fk_checkout_idempotency_keys_orders_order_id",
                         column: x => x.order_id,
-                        principalTable: "order",
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "order_line",
+                name: "order_lines",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
@@ -93,16 +93,16 @@ namespace HeadlessShop.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_order_line", x => x.id);
+                    table.PrimaryKey("pk_order_lines", x => x.id);
                     table.CheckConstraint("ck_order_lines_quantity_positive", "quantity > 0");
                     table.ForeignKey(
-                        name: "fk_order_line_order_order_id",
+                        name: "fk_order_lines_orders_order_id",
                         column: x => x.order_id,
-                        principalTable: "order",
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "fk_order_line_product_variants_variant_id",
+                        name: "fk_order_lines_product_variants_variant_id",
                         column: x => x.variant_id,
                         principalTable: "product_variants",
                         principalColumn: "id",
@@ -126,15 +126,15 @@ namespace HeadlessShop.Api.Data.Migrations
                 {
                     table.PrimaryKey("pk_order_status_history", x => x.id);
                     table.ForeignKey(
-                        name: "fk_order_status_history_order_order_id",
+                        name: "fk_order_status_history_orders_order_id",
                         column: x => x.order_id,
-                        principalTable: "order",
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "payment",
+                name: "payments",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
@@ -153,18 +153,18 @@ namespace HeadlessShop.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_payment", x => x.id);
+                    table.PrimaryKey("pk_payments", x => x.id);
                     table.CheckConstraint("ck_payments_refund_within_amount", "refunded_minor >= 0 AND refunded_minor <= amount_minor");
                     table.ForeignKey(
-                        name: "fk_payment_order_order_id",
+                        name: "fk_payments_orders_order_id",
                         column: x => x.order_id,
-                        principalTable: "order",
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "shipment",
+                name: "shipments",
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false)
@@ -178,11 +178,11 @@ namespace HeadlessShop.Api.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_shipment", x => x.id);
+                    table.PrimaryKey("pk_shipments", x => x.id);
                     table.ForeignKey(
-                        name: "fk_shipment_order_order_id",
+                        name: "fk_shipments_orders_order_id",
                         column: x => x.order_id,
-                        principalTable: "order",
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -193,30 +193,13 @@ namespace HeadlessShop.Api.Data.Migrations
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_order_customer_id_created_at_id",
-                table: "order",
-                columns: new[] { "customer_id", "created_at", "id" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_order_number",
-                table: "order",
-                column: "number",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_order_payment_due_at",
-                table: "order",
-                column: "payment_due_at",
-                filter: "status = 'PendingPayment'");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_order_line_order_id",
-                table: "order_line",
+                name: "ix_order_lines_order_id",
+                table: "order_lines",
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_order_line_variant_id",
-                table: "order_line",
+                name: "ix_order_lines_variant_id",
+                table: "order_lines",
                 column: "variant_id");
 
             migrationBuilder.CreateIndex(
@@ -226,18 +209,35 @@ namespace HeadlessShop.Api.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_payment_gateway_reference",
-                table: "payment",
+                name: "ix_orders_customer_id_created_at_id",
+                table: "orders",
+                columns: new[] { "customer_id", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_number",
+                table: "orders",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_payment_due_at",
+                table: "orders",
+                column: "payment_due_at",
+                filter: "status = 'PendingPayment'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_gateway_reference",
+                table: "payments",
                 column: "gateway_reference");
 
             migrationBuilder.CreateIndex(
-                name: "ix_payment_order_id",
-                table: "payment",
+                name: "ix_payments_order_id",
+                table: "payments",
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_shipment_order_id",
-                table: "shipment",
+                name: "ix_shipments_order_id",
+                table: "shipments",
                 column: "order_id");
         }
 
@@ -248,22 +248,22 @@ namespace HeadlessShop.Api.Data.Migrations
                 name: "checkout_idempotency_keys");
 
             migrationBuilder.DropTable(
-                name: "order_line");
+                name: "order_lines");
 
             migrationBuilder.DropTable(
                 name: "order_status_history");
 
             migrationBuilder.DropTable(
-                name: "payment");
+                name: "payments");
 
             migrationBuilder.DropTable(
-                name: "processed_webhook_event");
+                name: "processed_webhook_events");
 
             migrationBuilder.DropTable(
-                name: "shipment");
+                name: "shipments");
 
             migrationBuilder.DropTable(
-                name: "order");
+                name: "orders");
         }
     }
 }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HeadlessShop.Api.Data.Migrations
 {
     [DbContext(typeof(ShopDbContext))]
-    [Migration("20261123071022_AddCheckout")]
+    [Migration("20261123071717_AddCheckout")]
     partial class AddCheckout
     {
         /// <inheritdoc />
@@ -640,20 +640,20 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
-                        .HasName("pk_order");
+                        .HasName("pk_orders");
 
                     b.HasIndex("Number")
                         .IsUnique()
-                        .HasDatabaseName("ix_order_number");
+                        .HasDatabaseName("ix_orders_number");
 
                     b.HasIndex("PaymentDueAt")
-                        .HasDatabaseName("ix_order_payment_due_at")
+                        .HasDatabaseName("ix_orders_payment_due_at")
                         .HasFilter("status = 'PendingPayment'");
 
                     b.HasIndex("CustomerId", "CreatedAt", "Id")
-                        .HasDatabaseName("ix_order_customer_id_created_at_id");
+                        .HasDatabaseName("ix_orders_customer_id_created_at_id");
 
-                    b.ToTable("order", null, t =>
+                    b.ToTable("orders", null, t =>
                         {
                             t.HasCheckConstraint("ck_orders_totals_nonnegative", "subtotal_minor >= 0 AND total_minor >= 0");
                         });
@@ -697,15 +697,15 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasColumnName("variant_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_order_line");
+                        .HasName("pk_order_lines");
 
                     b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_order_line_order_id");
+                        .HasDatabaseName("ix_order_lines_order_id");
 
                     b.HasIndex("VariantId")
-                        .HasDatabaseName("ix_order_line_variant_id");
+                        .HasDatabaseName("ix_order_lines_variant_id");
 
-                    b.ToTable("order_line", null, t =>
+                    b.ToTable("order_lines", null, t =>
                         {
                             t.HasCheckConstraint("ck_order_lines_quantity_positive", "quantity > 0");
                         });
@@ -822,15 +822,15 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
-                        .HasName("pk_payment");
+                        .HasName("pk_payments");
 
                     b.HasIndex("GatewayReference")
-                        .HasDatabaseName("ix_payment_gateway_reference");
+                        .HasDatabaseName("ix_payments_gateway_reference");
 
                     b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_payment_order_id");
+                        .HasDatabaseName("ix_payments_order_id");
 
-                    b.ToTable("payment", null, t =>
+                    b.ToTable("payments", null, t =>
                         {
                             t.HasCheckConstraint("ck_payments_refund_within_amount", "refunded_minor >= 0 AND refunded_minor <= amount_minor");
                         });
@@ -877,12 +877,12 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasColumnName("tracking_url");
 
                     b.HasKey("Id")
-                        .HasName("pk_shipment");
+                        .HasName("pk_shipments");
 
                     b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_shipment_order_id");
+                        .HasDatabaseName("ix_shipments_order_id");
 
-                    b.ToTable("shipment", (string)null);
+                    b.ToTable("shipments", (string)null);
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Payments.ProcessedWebhookEvent", b =>
@@ -903,9 +903,9 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasColumnName("type");
 
                     b.HasKey("EventId")
-                        .HasName("pk_processed_webhook_event");
+                        .HasName("pk_processed_webhook_events");
 
-                    b.ToTable("processed_webhook_event", (string)null);
+                    b.ToTable("processed_webhook_events", (string)null);
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Category", b =>
@@ -1000,7 +1000,7 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_checkout_idempotency_keys_order_order_id");
+                        .HasConstraintName("fk_checkout_idempotency_keys_orders_order_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Orders.Order", b =>
@@ -1009,7 +1009,7 @@ namespace HeadlessShop.Api.Data.Migrations
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_order_customers_customer_id");
+                        .HasConstraintName("fk_orders_customers_customer_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Orders.OrderLine", b =>
@@ -1019,13 +1019,13 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_order_line_order_order_id");
+                        .HasConstraintName("fk_order_lines_orders_order_id");
 
                     b.HasOne("HeadlessShop.Api.Catalog.ProductVariant", null)
                         .WithMany()
                         .HasForeignKey("VariantId")
                         .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_order_line_product_variants_variant_id");
+                        .HasConstraintName("fk_order_lines_product_variants_variant_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Orders.OrderStatusChange", b =>
@@ -1035,7 +1035,7 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_order_status_history_order_order_id");
+                        .HasConstraintName("fk_order_status_history_orders_order_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Orders.Payment", b =>
@@ -1045,7 +1045,7 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_payment_order_order_id");
+                        .HasConstraintName("fk_payments_orders_order_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Orders.Shipment", b =>
@@ -1055,7 +1055,7 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_shipment_order_order_id");
+                        .HasConstraintName("fk_shipments_orders_order_id");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Product", b =>
