@@ -31,6 +31,7 @@ public static class CheckoutServiceCollectionExtensions
         services.AddSingleton<OrderAccessTokens>();
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
+        services.AddScoped<OrderAdministration>();
         services.AddScoped<OrderByIdDataLoader>();
         services.AddScoped<OrderLinesByOrderIdDataLoader>();
         services.AddScoped<PaymentsByOrderIdDataLoader>();

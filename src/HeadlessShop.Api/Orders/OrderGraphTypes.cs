@@ -189,6 +189,48 @@ public sealed class OrderCancelInputGraphType : InputObjectGraphType<OrderCancel
     }
 }
 
+public sealed class MoneyInputGraphType : InputObjectGraphType<MoneyInput>
+{
+    public MoneyInputGraphType()
+    {
+        Name = "MoneyInput";
+        Description = "An amount in minor units (cents) of a currency.";
+        Field<NonNullGraphType<LongGraphType>>("minorUnits");
+        Field<NonNullGraphType<CurrencyCodeGraphType>>("currencyCode");
+    }
+}
+
+public sealed class OrderShipInputGraphType : InputObjectGraphType<OrderShipInput>
+{
+    public OrderShipInputGraphType()
+    {
+        Name = "OrderShipInput";
+        Field<NonNullGraphType<IdGraphType>>("orderId");
+        Field<NonNullGraphType<StringGraphType>>("carrier");
+        Field<NonNullGraphType<StringGraphType>>("trackingNumber");
+        Field<StringGraphType>("trackingUrl").Description("Absolute https URL of the carrier's tracking page.");
+    }
+}
+
+public sealed class OrderDeliverInputGraphType : InputObjectGraphType<OrderDeliverInput>
+{
+    public OrderDeliverInputGraphType()
+    {
+        Name = "OrderDeliverInput";
+        Field<NonNullGraphType<IdGraphType>>("orderId");
+    }
+}
+
+public sealed class OrderRefundInputGraphType : InputObjectGraphType<OrderRefundInput>
+{
+    public OrderRefundInputGraphType()
+    {
+        Name = "OrderRefundInput";
+        Field<NonNullGraphType<IdGraphType>>("orderId");
+        Field<MoneyInputGraphType>("amount").Description("Part of the paid amount to refund; the whole remaining amount when omitted.");
+    }
+}
+
 internal sealed class OrderQueryFields : IQueryFields
 {
     public void AddTo(ObjectGraphType query)
@@ -216,5 +258,23 @@ internal sealed class OrderMutationFields : IMutationFields
                 var input = ctx.GetArgument<OrderCancelInput>("input");
                 return await orders.CancelAsync(input.OrderId, input.AccessToken, ctx.CancellationToken);
             });
+
+        mutation.Field<NonNullGraphType<OrderPayloadGraphType>>("orderShip")
+            .Description("Staff: records a shipment and moves a paid order to SHIPPED.")
+            .Argument<NonNullGraphType<OrderShipInputGraphType>>("input")
+            .Resolve().WithService<OrderAdministration>()
+            .ResolveAsync(async (ctx, admin) => await admin.ShipAsync(ctx.GetArgument<OrderShipInput>("input"), ctx.CancellationToken));
+
+        mutation.Field<NonNullGraphType<OrderPayloadGraphType>>("orderDeliver")
+            .Description("Staff: marks a shipped order DELIVERED.")
+            .Argument<NonNullGraphType<OrderDeliverInputGraphType>>("input")
+            .Resolve().WithService<OrderAdministration>()
+            .ResolveAsync(async (ctx, admin) => await admin.DeliverAsync(ctx.GetArgument<OrderDeliverInput>("input").OrderId, ctx.CancellationToken));
+
+        mutation.Field<NonNullGraphType<OrderPayloadGraphType>>("orderRefund")
+            .Description("Staff: refunds part or all of what was paid (never more). A full refund of a paid order moves it to REFUNDED.")
+            .Argument<NonNullGraphType<OrderRefundInputGraphType>>("input")
+            .Resolve().WithService<OrderAdministration>()
+            .ResolveAsync(async (ctx, admin) => await admin.RefundAsync(ctx.GetArgument<OrderRefundInput>("input"), ctx.CancellationToken));
     }
 }

@@ -267,6 +267,80 @@ public sealed class CheckoutTests(CheckoutFactory factory) : IClassFixture<Check
     }
 }
 
+public sealed class OrderAdministrationTests(CheckoutFactory factory) : IClassFixture<CheckoutFactory>
+{
+    private const string Ship = "mutation($i: OrderShipInput!) { orderShip(input: $i) { order { status shipments { carrier trackingNumber status } } userErrors { code field } } }";
+    private const string Deliver = "mutation($i: OrderDeliverInput!) { orderDeliver(input: $i) { order { status shipments { status } history { status } } userErrors { code } } }";
+    private const string Refund = "mutation($i: OrderRefundInput!) { orderRefund(input: $i) { order { status payments { status } } userErrors { code field } } }";
+
+    private async Task<string> AdminTokenAsync()
+    {
+        var email = $"staff-{Guid.NewGuid():N}@example.com";
+        await factory.RegisterAsync(email);
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>().CreateDbContextAsync())
+        {
+            await db.Customers.Where(c => c.Email == email).ExecuteUpdateAsync(c => c.SetProperty(x => x.IsAdmin, true));
+        }
+        var login = await factory.Client().GraphQLAsync("mutation($i: CustomerLoginInput!) { customerLogin(input: $i) { accessToken } }",
+            new { i = new { email, password = "correct horse 1" } });
+        return login.OkData()["customerLogin"]!["accessToken"]!.GetValue<string>();
+    }
+
+    private async Task<(string OrderId, long PaidMinor)> PaidOrderAsync(int variant, int quantity)
+    {
+        var (variantId, _, price) = await factory.VariantAsync(variant, onHand: 10);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync((variantId, quantity)))["id"]!.GetValue<string>();
+        var order = await client.CheckoutAsync(cartId, $"admin-{Guid.NewGuid():N}");
+        return (order["order"]!["id"]!.GetValue<string>(), price * quantity);
+    }
+
+    [Fact]
+    public async Task Staff_ship_and_deliver_paid_orders_and_everyone_else_is_refused()
+    {
+        var (orderId, _) = await PaidOrderAsync(10, 1);
+        var (customerToken, _, _) = await factory.RegisterAsync($"not-staff-{Guid.NewGuid():N}@example.com");
+        var ship = new { i = new { orderId, carrier = "DHL", trackingNumber = "JD0001", trackingUrl = "https://track.example/JD0001" } };
+
+        Assert.Equal(["FORBIDDEN"], (await factory.Client().GraphQLAsync(Ship, ship)).OkData()["orderShip"]!.Codes());
+        Assert.Equal(["FORBIDDEN"], (await factory.Client(customerToken).GraphQLAsync(Ship, ship)).OkData()["orderShip"]!.Codes());
+        var admin = factory.Client(await AdminTokenAsync());
+        Assert.Equal(["INVALID_INPUT"], (await admin.GraphQLAsync(Ship, new { i = new { orderId, carrier = "DHL", trackingNumber = "JD0001", trackingUrl = "javascript:alert(1)" } }))
+            .OkData()["orderShip"]!.Codes());
+
+        var shipped = (await admin.GraphQLAsync(Ship, ship)).OkData()["orderShip"]!;
+        var delivered = (await admin.GraphQLAsync(Deliver, new { i = new { orderId } })).OkData()["orderDeliver"]!;
+        var again = (await admin.GraphQLAsync(Deliver, new { i = new { orderId } })).OkData()["orderDeliver"]!;
+
+        Assert.Equal(("SHIPPED", "IN_TRANSIT"), (shipped["order"]!["status"]!.GetValue<string>(), shipped["order"]!["shipments"]![0]!["status"]!.GetValue<string>()));
+        Assert.Equal("DELIVERED", delivered["order"]!["status"]!.GetValue<string>());
+        Assert.Equal(["PENDING_PAYMENT", "PAID", "SHIPPED", "DELIVERED"], delivered["order"]!["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+        Assert.Equal(["INVALID_STATE_TRANSITION"], again.Codes());
+    }
+
+    [Fact]
+    public async Task Partial_refunds_never_exceed_what_was_paid_and_the_last_one_refunds_the_order()
+    {
+        var (orderId, paid) = await PaidOrderAsync(11, 2);
+        var admin = factory.Client(await AdminTokenAsync());
+        object Amount(long minor) => new { i = new { orderId, amount = new { minorUnits = minor, currencyCode = "USD" } } };
+
+        var partial = (await admin.GraphQLAsync(Refund, Amount(100))).OkData()["orderRefund"]!;
+        var tooMuch = (await admin.GraphQLAsync(Refund, Amount(paid))).OkData()["orderRefund"]!;
+        var rest = (await admin.GraphQLAsync(Refund, new { i = new { orderId } })).OkData()["orderRefund"]!;
+        var afterAll = (await admin.GraphQLAsync(Refund, Amount(1))).OkData()["orderRefund"]!;
+
+        Assert.Empty(partial["userErrors"]!.AsArray());
+        Assert.Equal(("PAID", "SUCCEEDED"), (partial["order"]!["status"]!.GetValue<string>(), partial["order"]!["payments"]![0]!["status"]!.GetValue<string>()));
+        Assert.Equal(["INVALID_INPUT"], tooMuch.Codes());
+        Assert.Equal(("REFUNDED", "REFUNDED"), (rest["order"]!["status"]!.GetValue<string>(), rest["order"]!["payments"]![0]!["status"]!.GetValue<string>()));
+        Assert.Equal(["INVALID_STATE_TRANSITION"], afterAll.Codes());
+        var refunds = factory.Services.GetRequiredService<TestPaymentGateway>().Refunds.Values;
+        Assert.Contains(100, refunds);
+        Assert.Contains(paid - 100, refunds);
+    }
+}
+
 public sealed class OrderExpiryTests(ExpiryFactory factory) : IClassFixture<ExpiryFactory>
 {
     [Fact]
