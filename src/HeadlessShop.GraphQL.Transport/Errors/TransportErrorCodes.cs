@@ -9,5 +9,7 @@ public static class TransportErrorCodes
     public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string NotAcceptable = "NOT_ACCEPTABLE";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
 }
