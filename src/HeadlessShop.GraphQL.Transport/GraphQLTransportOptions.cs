@@ -13,4 +13,20 @@ public sealed class GraphQLTransportOptions
 
     /// <summary>Shows exception messages and stack traces in errors. Only ever on in Development.</summary>
     public bool ExposeExceptionDetails { get; set; }
+
+    /// <summary>Shape limits checked during validation, before any resolver runs. Zero switches a limit off.</summary>
+    public QueryLimitOptions Limits { get; set; } = new();
+}
+
+/// <summary>Bounds on a document's shape (configuration section <c>GraphQL:Limits</c>).</summary>
+public sealed class QueryLimitOptions
+{
+    /// <summary>Deepest field nesting allowed, counting through fragments (<c>{ a { b } }</c> is 2).</summary>
+    public int MaxDepth { get; set; } = 15;
+
+    /// <summary>Aliased fields allowed in one operation.</summary>
+    public int MaxAliases { get; set; } = 30;
+
+    /// <summary>Fields allowed directly under the operation's root type.</summary>
+    public int MaxRootFields { get; set; } = 20;
 }

@@ -11,5 +11,8 @@ public static class TransportErrorCodes
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string QueryTooDeep = "QUERY_TOO_DEEP";
+    public const string TooManyAliases = "TOO_MANY_ALIASES";
+    public const string TooManyRootFields = "TOO_MANY_ROOT_FIELDS";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
 }

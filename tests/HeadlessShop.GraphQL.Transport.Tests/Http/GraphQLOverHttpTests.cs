@@ -27,6 +27,10 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
         {
             var query = new ObjectGraphType { Name = "Query" };
             query.Field<StringGraphType>("hello").Argument<StringGraphType>("name").Resolve(ctx => $"hello {ctx.GetArgument<string>("name")}");
+            var link = new ObjectGraphType { Name = "Link" };
+            link.Field<IntGraphType>("n").Resolve(ctx => (int)ctx.Source!);
+            link.Field("next", link).Resolve(ctx => (int)ctx.Source! + 1);
+            query.Field("chain", link).Resolve(_ => 0);
             Query = query;
             var mutation = new ObjectGraphType { Name = "Mutation" };
             mutation.Field<IntGraphType>("bump").Resolve(_ => Interlocked.Increment(ref owner._mutations));
@@ -34,12 +38,19 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
         }
     }
 
+    private static readonly IConfiguration Limits = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["GraphQL:Limits:MaxDepth"] = "3",
+        ["GraphQL:Limits:MaxAliases"] = "2",
+        ["GraphQL:Limits:MaxRootFields"] = "3",
+    }).Build();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton(this);
-        builder.Services.AddGraphQL(b => b.AddSchema<TinySchema>().AddSystemTextJson().AddTransport(new ConfigurationBuilder().Build(), isDevelopment: false));
+        builder.Services.AddGraphQL(b => b.AddSchema<TinySchema>().AddSystemTextJson().AddTransport(Limits, isDevelopment: false));
         _app = builder.Build();
         _app.MapGraphQLEndpoint();
         await _app.StartAsync();
@@ -165,5 +176,31 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
     {
         var (response, _) = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{ chain { next { n } } }", null)]
+    [InlineData("{ chain { next { next { n } } } }", "QUERY_TOO_DEEP")]
+    [InlineData("{ chain { ...F } } fragment F on Link { next { next { n } } }", "QUERY_TOO_DEEP")]
+    [InlineData("{ chain { ... on Link { next { ... on Link { next { n } } } } } }", "QUERY_TOO_DEEP")]
+    [InlineData("{ a: hello b: hello }", null)]
+    [InlineData("{ a: hello b: hello c: hello }", "TOO_MANY_ALIASES")]
+    [InlineData("{ chain { ...F ...F } x: hello } fragment F on Link { a: n b: n }", "TOO_MANY_ALIASES")]
+    [InlineData("{ hello chain { n } __typename }", null)]
+    [InlineData("{ hello chain { n } __typename ...R } fragment R on Query { h2: hello }", "TOO_MANY_ROOT_FIELDS")]
+    public async Task Documents_over_a_shape_limit_are_refused_before_execution(string query, string? code)
+    {
+        var (response, body) = await SendAsync(Post(JsonSerializer.Serialize(new { query }), ResponseMediaType));
+        if (code is null)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(body.TryGetProperty("errors", out _));
+            return;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(body.TryGetProperty("data", out _));
+        var extensions = body.GetProperty("errors")[0].GetProperty("extensions");
+        Assert.Equal(code, extensions.GetProperty("code").GetString());
+        Assert.True(extensions.GetProperty("actual").GetInt32() > extensions.GetProperty("maxAllowed").GetInt32());
     }
 }
