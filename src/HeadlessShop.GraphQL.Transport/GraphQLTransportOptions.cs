@@ -29,4 +29,13 @@ public sealed class QueryLimitOptions
 
     /// <summary>Fields allowed directly under the operation's root type.</summary>
     public int MaxRootFields { get; set; } = 20;
+
+    /// <summary>
+    /// Most objects a query may ask for: each field costs 1 and a <c>first</c>/<c>last</c> page size multiplies
+    /// the cost of its selection. Refused with <c>QUERY_TOO_COSTLY</c>.
+    /// </summary>
+    public int MaxCost { get; set; } = 50_000;
+
+    /// <summary>Page size assumed for <c>first: $variable</c> (the variable's value is not known at validation).</summary>
+    public int VariablePageSize { get; set; } = 100;
 }

@@ -14,5 +14,6 @@ public static class TransportErrorCodes
     public const string QueryTooDeep = "QUERY_TOO_DEEP";
     public const string TooManyAliases = "TOO_MANY_ALIASES";
     public const string TooManyRootFields = "TOO_MANY_ROOT_FIELDS";
+    public const string QueryTooCostly = "QUERY_TOO_COSTLY";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
 }

@@ -37,6 +37,8 @@ public sealed class QueryLimitsRule(IOptions<GraphQLTransportOptions> options) :
         Check(context, TransportErrorCodes.QueryTooDeep, "The query is nested too deeply", limits.MaxDepth, depth);
         Check(context, TransportErrorCodes.TooManyAliases, "The query uses too many aliases", limits.MaxAliases, walk.Aliases);
         Check(context, TransportErrorCodes.TooManyRootFields, "The query asks for too many root fields", limits.MaxRootFields, rootFields);
+        var cost = (int)Math.Min(int.MaxValue, walk.Cost(operation.SelectionSet, limits.VariablePageSize, []));
+        Check(context, TransportErrorCodes.QueryTooCostly, "The query may return too many objects (cost)", limits.MaxCost, cost);
         return default;
     }
 
@@ -84,6 +86,59 @@ public sealed class QueryLimitsRule(IOptions<GraphQLTransportOptions> options) :
                 }
             }
             return deepest;
+        }
+
+        /// <summary>
+        /// Every field costs 1, and a field with a <c>first</c> or <c>last</c> argument multiplies the cost of its
+        /// selection by that page size (a variable counts as <paramref name="variablePageSize"/>, the most it may ask).
+        /// </summary>
+        public long Cost(GraphQLSelectionSet? set, int variablePageSize, HashSet<string> path)
+        {
+            if (set is null)
+            {
+                return 0;
+            }
+            long total = 0;
+            foreach (var selection in set.Selections)
+            {
+                total += selection switch
+                {
+                    GraphQLField field => 1 + (PageSize(field, variablePageSize) * Cost(field.SelectionSet, variablePageSize, path)),
+                    GraphQLInlineFragment inline => Cost(inline.SelectionSet, variablePageSize, path),
+                    GraphQLFragmentSpread spread when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                                                      && path.Add(fragment.FragmentName.Name.StringValue)
+                        => CostAndLeave(fragment, variablePageSize, path),
+                    _ => 0,
+                };
+                total = Math.Min(total, int.MaxValue);
+            }
+            return total;
+        }
+
+        private long CostAndLeave(GraphQLFragmentDefinition fragment, int variablePageSize, HashSet<string> path)
+        {
+            var cost = Cost(fragment.SelectionSet, variablePageSize, path);
+            path.Remove(fragment.FragmentName.Name.StringValue);
+            return cost;
+        }
+
+        private static long PageSize(GraphQLField field, int variablePageSize)
+        {
+            long size = 1;
+            foreach (var argument in field.Arguments?.Items ?? [])
+            {
+                var name = argument.Name.StringValue;
+                if (name is "first" or "last")
+                {
+                    size = Math.Max(size, argument.Value switch
+                    {
+                        GraphQLIntValue literal when int.TryParse(literal.Value.Span, out var n) => Math.Max(n, 1),
+                        GraphQLVariable => variablePageSize,
+                        _ => 1,
+                    });
+                }
+            }
+            return size;
         }
 
         public int CountFields(GraphQLSelectionSet set, HashSet<string> path)

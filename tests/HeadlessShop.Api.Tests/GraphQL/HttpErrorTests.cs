@@ -70,6 +70,24 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Abusive_shapes_are_refused_by_the_shop_with_their_codes()
+    {
+        var client = factory.CreateClient();
+        var aliases = "{ " + string.Join(' ', Enumerable.Range(0, 31).Select(i => $"a{i}: __typename")) + " }";
+        var costly = "{ a: products(first: 100) { totalCount } " + string.Join(' ', Enumerable.Range(0, 19).Select(i => $"p{i}: products(first: 100) {{ nodes {{ ...Wide }} }}"))
+            + " } fragment Wide on Product { " + string.Join(' ', Enumerable.Repeat("id name slug", 10)) + " }";
+        foreach (var (query, code) in new[] { (aliases, "TOO_MANY_ALIASES"), (costly, "QUERY_TOO_COSTLY") })
+        {
+            var response = await client.PostAsync("/graphql",
+                new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json"));
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(json["data"]);
+            Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]!["code"]!.GetValue<string>() == code);
+        }
+    }
+
+    [Fact]
     public async Task An_oversized_body_is_413()
     {
         var query = "{ __typename }" + new string(' ', 300 * 1024);

@@ -29,7 +29,7 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
             query.Field<StringGraphType>("hello").Argument<StringGraphType>("name").Resolve(ctx => $"hello {ctx.GetArgument<string>("name")}");
             var link = new ObjectGraphType { Name = "Link" };
             link.Field<IntGraphType>("n").Resolve(ctx => (int)ctx.Source!);
-            link.Field("next", link).Resolve(ctx => (int)ctx.Source! + 1);
+            link.Field("next", link).Argument<IntGraphType>("first").Resolve(ctx => (int)ctx.Source! + 1);
             query.Field("chain", link).Resolve(_ => 0);
             Query = query;
             var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -43,6 +43,8 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
         ["GraphQL:Limits:MaxDepth"] = "3",
         ["GraphQL:Limits:MaxAliases"] = "2",
         ["GraphQL:Limits:MaxRootFields"] = "3",
+        ["GraphQL:Limits:MaxCost"] = "25",
+        ["GraphQL:Limits:VariablePageSize"] = "10",
     }).Build();
 
     public async Task InitializeAsync()
@@ -187,6 +189,10 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
     [InlineData("{ a: hello b: hello c: hello }", "TOO_MANY_ALIASES")]
     [InlineData("{ chain { ...F ...F } x: hello } fragment F on Link { a: n b: n }", "TOO_MANY_ALIASES")]
     [InlineData("{ hello chain { n } __typename }", null)]
+    [InlineData("{ chain { next(first: 23) { n } } }", null)]
+    [InlineData("{ chain { next(first: 24) { n } } }", "QUERY_TOO_COSTLY")]
+    [InlineData("query($f: Int) { chain { next(first: $f) { n } } }", null)]
+    [InlineData("query($f: Int) { chain { next(first: $f) { n a: n b: n } } }", "QUERY_TOO_COSTLY")]
     [InlineData("{ hello chain { n } __typename ...R } fragment R on Query { h2: hello }", "TOO_MANY_ROOT_FIELDS")]
     public async Task Documents_over_a_shape_limit_are_refused_before_execution(string query, string? code)
     {
