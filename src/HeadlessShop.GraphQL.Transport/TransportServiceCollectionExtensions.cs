@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.DI;
 using HeadlessShop.GraphQL.Transport.Errors;
 using HeadlessShop.GraphQL.Transport.Http;
+using HeadlessShop.GraphQL.Transport.Limits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,7 +20,7 @@ public static class TransportServiceCollectionExtensions
         var section = configuration.GetSection(GraphQLTransportOptions.SectionName);
         builder.Services.Configure<GraphQLTransportOptions>((options, _) => section.Bind(options));
         var expose = isDevelopment && section.GetValue<bool>(nameof(GraphQLTransportOptions.ExposeExceptionDetails));
-        return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose));
+        return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose)).AddValidationRule<QueryLimitsRule>();
     }
 
     /// <summary>Serves GraphQL over HTTP at <paramref name="pattern"/> (default <c>/graphql</c>).</summary>
@@ -31,7 +32,7 @@ public static class TransportServiceCollectionExtensions
         pipeline.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = "POST";
+            context.Response.Headers.Allow = "GET, POST";
             return Task.CompletedTask;
         });
         return endpoints.Map(pattern, pipeline.Build());

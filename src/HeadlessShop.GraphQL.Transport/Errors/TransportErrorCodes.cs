@@ -9,5 +9,11 @@ public static class TransportErrorCodes
     public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string NotAcceptable = "NOT_ACCEPTABLE";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string QueryTooDeep = "QUERY_TOO_DEEP";
+    public const string TooManyAliases = "TOO_MANY_ALIASES";
+    public const string TooManyRootFields = "TOO_MANY_ROOT_FIELDS";
+    public const string QueryTooCostly = "QUERY_TOO_COSTLY";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
 }

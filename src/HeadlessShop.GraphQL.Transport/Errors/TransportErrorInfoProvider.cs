@@ -25,6 +25,7 @@ public sealed class TransportErrorInfoProvider(bool exposeExceptionDetails) : IE
         {
             SyntaxError => TransportErrorCodes.ParseFailed,
             InvalidVariableError => TransportErrorCodes.BadUserInput,
+            Limits.QueryLimitError limit => limit.Code!,
             ValidationError => TransportErrorCodes.ValidationFailed,
             _ => executionError.Code ?? TransportErrorCodes.InternalServerError,
         };

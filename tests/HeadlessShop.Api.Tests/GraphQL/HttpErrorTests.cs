@@ -33,15 +33,58 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Wrong_media_type_is_415_and_get_is_405_for_now()
+    public async Task Wrong_media_type_is_415_and_writes_over_get_are_405()
     {
         var client = factory.CreateClient();
         var text = await client.PostAsync("/graphql", new StringContent("{ __typename }", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
 
-        var get = await client.GetAsync("/graphql");
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
-        Assert.Equal("POST", get.Content.Headers.Allow.Single());
+        var empty = await client.GetAsync("/graphql");
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var get = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("{ products(first: 1) { totalCount } }"));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await get.Content.ReadAsStringAsync())!["data"]!["products"]!["totalCount"]);
+
+        var write = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("mutation { __typename }"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, write.StatusCode);
+        Assert.Equal("POST", write.Content.Headers.Allow.Single());
+
+        var put = await client.PutAsync("/graphql", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_errors_are_400_when_the_client_accepts_graphql_response_json()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent("""{"query": "{ products(first: 1) { nodes { noSuchField } } }"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        var response = await factory.CreateClient().SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/graphql-response+json", response.Content.Headers.ContentType?.MediaType);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Null(json["data"]);
+    }
+
+    [Fact]
+    public async Task Abusive_shapes_are_refused_by_the_shop_with_their_codes()
+    {
+        var client = factory.CreateClient();
+        var aliases = "{ " + string.Join(' ', Enumerable.Range(0, 31).Select(i => $"a{i}: __typename")) + " }";
+        var costly = "{ a: products(first: 100) { totalCount } " + string.Join(' ', Enumerable.Range(0, 19).Select(i => $"p{i}: products(first: 100) {{ nodes {{ ...Wide }} }}"))
+            + " } fragment Wide on Product { " + string.Join(' ', Enumerable.Repeat("id name slug", 10)) + " }";
+        foreach (var (query, code) in new[] { (aliases, "TOO_MANY_ALIASES"), (costly, "QUERY_TOO_COSTLY") })
+        {
+            var response = await client.PostAsync("/graphql",
+                new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json"));
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(json["data"]);
+            Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]!["code"]!.GetValue<string>() == code);
+        }
     }
 
     [Fact]
