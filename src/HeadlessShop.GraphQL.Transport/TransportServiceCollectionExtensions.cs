@@ -31,7 +31,7 @@ public static class TransportServiceCollectionExtensions
         pipeline.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = "POST";
+            context.Response.Headers.Allow = "GET, POST";
             return Task.CompletedTask;
         });
         return endpoints.Map(pattern, pipeline.Build());

@@ -10,4 +10,7 @@ public static class TransportErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string NotAcceptable = "NOT_ACCEPTABLE";
+    public const string SubscriptionOverHttp = "SUBSCRIPTION_REQUIRES_WEBSOCKET";
 }

@@ -23,6 +23,7 @@ public sealed class TransportErrorInfoProvider(bool exposeExceptionDetails) : IE
 
         var code = executionError switch
         {
+            TransportValidationError { Code: { } own } => own,
             SyntaxError => TransportErrorCodes.ParseFailed,
             InvalidVariableError => TransportErrorCodes.BadUserInput,
             ValidationError => TransportErrorCodes.ValidationFailed,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace HeadlessShop.GraphQL.Transport.Http;
 
 /// <summary>
-/// GraphQL over HTTP: reads one request, executes it against the registered schema and streams the result.
-/// Transport failures (unreadable body, wrong media type) are answered here with their HTTP status and a
-/// GraphQL-shaped error body; everything that reaches the executor is answered with 200 and <c>errors</c>.
+/// GraphQL over HTTP (the GraphQL Foundation's spec): POST with a JSON body, GET with query string parameters
+/// (queries only: a mutation over GET is 405 with <c>Allow: POST</c>), the response media type negotiated from
+/// <c>Accept</c>. Transport failures (unreadable body, wrong media type) are answered here with their HTTP status and
+/// a GraphQL-shaped error body; status codes of executed requests follow the chosen media type (see StatusFor).
 /// </summary>
 public sealed partial class GraphQLHttpMiddleware(
     RequestDelegate next,
@@ -28,25 +30,112 @@ public sealed partial class GraphQLHttpMiddleware(
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
-        if (!HttpMethods.IsPost(context.Request.Method))
+        var isGet = HttpMethods.IsGet(context.Request.Method);
+        if (!isGet && !HttpMethods.IsPost(context.Request.Method))
         {
             await next(context);
             return;
         }
 
-        if (!IsJson(context.Request.ContentType))
+        var mediaType = AcceptNegotiation.Choose(context.Request.Headers.Accept);
+        if (mediaType is null)
         {
-            await WriteTransportErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, TransportErrorCodes.UnsupportedMediaType,
-                $"Send the request with Content-Type: {JsonMediaType}.");
-            return;
-        }
-        if (context.Request.ContentLength > _options.MaxRequestBytes)
-        {
-            await WriteTransportErrorAsync(context, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
-                $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.");
+            await WriteTransportErrorAsync(context, StatusCodes.Status406NotAcceptable, TransportErrorCodes.NotAcceptable,
+                $"Accept {AcceptNegotiation.GraphQLResponseJson} or {AcceptNegotiation.Json}.", AcceptNegotiation.Json);
             return;
         }
 
+        var (request, status, code, message) = isGet ? ReadQueryString(context) : await ReadBodyAsync(context);
+        if (request is null)
+        {
+            await WriteTransportErrorAsync(context, status, code!, message!, mediaType);
+            return;
+        }
+
+        var result = await ExecuteAsync(context, request, isGet);
+        context.Response.StatusCode = StatusFor(result, mediaType);
+        if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+        {
+            context.Response.Headers.Allow = "POST";
+        }
+        context.Response.ContentType = mediaType + "; charset=utf-8";
+        await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// With <c>application/json</c> every well-formed request gets 200; with
+    /// <c>application/graphql-response+json</c> a request that never reached execution (parse, validation or
+    /// variable errors) gets 400, as the GraphQL-over-HTTP spec asks.
+    /// </summary>
+    private static int StatusFor(ExecutionResult result, string mediaType)
+    {
+        if (result.Errors?.Any(e => e.Code == TransportErrorCodes.MethodNotAllowed) == true)
+        {
+            return StatusCodes.Status405MethodNotAllowed;
+        }
+        return mediaType == AcceptNegotiation.GraphQLResponseJson && !result.Executed
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status200OK;
+    }
+
+    private readonly record struct ReadOutcome(GraphQLRequest? Request, int Status, string? Code, string? Message)
+    {
+        public static ReadOutcome Ok(GraphQLRequest request) => new(request, StatusCodes.Status200OK, null, null);
+
+        public static ReadOutcome Bad(string message) =>
+            new(null, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest, message);
+    }
+
+    private ReadOutcome ReadQueryString(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (query["query"] is not [{ Length: > 0 } document] || string.IsNullOrWhiteSpace(document))
+        {
+            return ReadOutcome.Bad("The request has no \"query\" parameter: send ?query={...}.");
+        }
+        try
+        {
+            return ReadOutcome.Ok(new GraphQLRequest
+            {
+                Query = document,
+                OperationName = query["operationName"] is [{ Length: > 0 } name] ? name : null,
+                Variables = DeserializeMap<Inputs>(query["variables"], "variables"),
+                Extensions = DeserializeMap<Inputs>(query["extensions"], "extensions"),
+            });
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return ReadOutcome.Bad($"A query string parameter is not valid: {ex.Message}");
+        }
+    }
+
+    private T? DeserializeMap<T>(Microsoft.Extensions.Primitives.StringValues values, string parameter)
+        where T : class
+    {
+        if (values is not [{ Length: > 0 } json])
+        {
+            return null;
+        }
+        if (!json.TrimStart().StartsWith('{'))
+        {
+            throw new FormatException($"\"{parameter}\" must be a JSON object.");
+        }
+        return serializer.Deserialize<T>(json);
+    }
+
+    private async Task<ReadOutcome> ReadBodyAsync(HttpContext context)
+    {
+        if (!IsJsonUtf8(context.Request.ContentType))
+        {
+            return new(null, StatusCodes.Status415UnsupportedMediaType, TransportErrorCodes.UnsupportedMediaType,
+                $"Send the request with Content-Type: {JsonMediaType} (UTF-8).");
+        }
+        var tooLarge = new ReadOutcome(null, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
+            $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.");
+        if (context.Request.ContentLength > _options.MaxRequestBytes)
+        {
+            return tooLarge;
+        }
         GraphQLRequest? request;
         try
         {
@@ -54,28 +143,18 @@ public sealed partial class GraphQLHttpMiddleware(
         }
         catch (RequestTooLargeException)
         {
-            await WriteTransportErrorAsync(context, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
-                $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.");
-            return;
+            return tooLarge;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
             LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
-            await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest,
-                "The request body is not a valid GraphQL request: expected a JSON object with a string \"query\".");
-            return;
+            return ReadOutcome.Bad("The request body is not a valid GraphQL request: expected a JSON object with a string \"query\".");
         }
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
-            await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest,
-                "The request has no \"query\": send {\"query\": \"{ ... }\"}.");
-            return;
+            return ReadOutcome.Bad("The request has no \"query\": send {\"query\": \"{ ... }\"}.");
         }
-
-        var result = await ExecuteAsync(context, request);
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = JsonMediaType + "; charset=utf-8";
-        await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
+        return ReadOutcome.Ok(request);
     }
 
     private async Task<GraphQLRequest?> ReadRequestAsync(HttpContext context)
@@ -85,8 +164,9 @@ public sealed partial class GraphQLHttpMiddleware(
         return await serializer.ReadAsync<GraphQLRequest>(limited, context.RequestAborted);
     }
 
-    private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request)
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request, bool isGet)
     {
+        var kindRule = isGet ? OperationKindRule.ForGet : OperationKindRule.ForPost;
         var executionOptions = new ExecutionOptions
         {
             Query = request.Query,
@@ -96,6 +176,8 @@ public sealed partial class GraphQLHttpMiddleware(
             RequestServices = context.RequestServices,
             User = context.User,
             CancellationToken = context.RequestAborted,
+            ValidationRules = [.. DocumentValidator.CoreRules, kindRule],
+            CachedDocumentValidationRules = [kindRule],
             UnhandledExceptionDelegate = unhandled =>
             {
                 LogUnhandled(logger, unhandled.Exception, context.TraceIdentifier, unhandled.FieldContext?.FieldDefinition.Name);
@@ -106,17 +188,18 @@ public sealed partial class GraphQLHttpMiddleware(
         return await executer.ExecuteAsync(executionOptions);
     }
 
-    private async Task WriteTransportErrorAsync(HttpContext context, int status, string code, string message)
+    private async Task WriteTransportErrorAsync(HttpContext context, int status, string code, string message, string mediaType)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = JsonMediaType + "; charset=utf-8";
+        context.Response.ContentType = mediaType + "; charset=utf-8";
         var error = new ExecutionError(message) { Code = code };
         await serializer.WriteAsync(context.Response.Body, new ExecutionResult { Errors = [error] }, context.RequestAborted);
     }
 
-    private static bool IsJson(string? contentType) =>
-        contentType is not null
-        && contentType.Split(';')[0].Trim().Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase);
+    private static bool IsJsonUtf8(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType.Value, JsonMediaType, StringComparison.OrdinalIgnoreCase)
+        && AcceptNegotiation.IsUtf8(parsed.Charset.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: unreadable GraphQL request body: {Reason}")]
     private static partial void LogUnreadableBody(ILogger logger, string requestId, string reason);

@@ -33,15 +33,39 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Wrong_media_type_is_415_and_get_is_405_for_now()
+    public async Task Wrong_media_type_is_415_and_get_without_query_is_400()
     {
         var client = factory.CreateClient();
         var text = await client.PostAsync("/graphql", new StringContent("{ __typename }", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
 
         var get = await client.GetAsync("/graphql");
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
-        Assert.Equal("POST", get.Content.Headers.Allow.Single());
+        Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
+        var delete = await client.DeleteAsync("/graphql");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+        Assert.Equal(["GET", "POST"], delete.Content.Headers.Allow.ToArray());
+    }
+
+    [Fact]
+    public async Task A_query_runs_over_GET_and_a_subscription_over_HTTP_points_to_WebSocket()
+    {
+        var client = factory.CreateClient();
+        var get = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("{ __typename }"));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("Query", JsonNode.Parse(await get.Content.ReadAsStringAsync())!["data"]!["__typename"]!.GetValue<string>());
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(new JsonObject
+            {
+                ["query"] = "subscription { productAvailabilityChanged(productId: \"x\") { sku quantityAvailable } }",
+            }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        var subscription = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, subscription.StatusCode);
+        var body = JsonNode.Parse(await subscription.Content.ReadAsStringAsync())!;
+        Assert.Equal("SUBSCRIPTION_REQUIRES_WEBSOCKET", body["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
     }
 
     [Fact]
