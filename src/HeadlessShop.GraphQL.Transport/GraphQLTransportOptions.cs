@@ -11,6 +11,13 @@ public sealed class GraphQLTransportOptions
     /// <summary>Total size (characters of document text) of parsed, validated documents kept for reuse.</summary>
     public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>How long a WebSocket may stay open without a <c>connection_init</c> (then close 4408).</summary>
+    public TimeSpan WebSocketConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Outgoing WebSocket messages queued per connection; a client that falls this far behind is closed
+    /// with 1008, so a slow reader cannot make the server's memory grow.</summary>
+    public int WebSocketMaxQueuedMessages { get; set; } = 256;
+
     /// <summary>Shows exception messages and stack traces in errors. Only ever on in Development.</summary>
     public bool ExposeExceptionDetails { get; set; }
 }

@@ -14,6 +14,7 @@ public sealed class TestSchema : Schema
             .Argument<StringGraphType>("name")
             .Resolve(ctx => $"Hello, {ctx.GetArgument("name", "world")}!");
         query.Field<IntGraphType>("count").Resolve(_ => counter.Value);
+        query.Field<StringGraphType>("whoami").Resolve(ctx => ctx.User?.Identity?.Name);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -28,6 +29,13 @@ public sealed class TestSchema : Schema
             Arguments = new QueryArguments(new QueryArgument<NonNullGraphType<IntGraphType>> { Name = "from" }),
             Resolver = new FuncFieldResolver<int>(ctx => (int)ctx.Source!),
             StreamResolver = new SourceStreamResolver<int>(ctx => Countdown(ctx.GetArgument<int>("from"))),
+        });
+        subscription.AddField(new FieldType
+        {
+            Name = "forever",
+            Type = typeof(NonNullGraphType<IntGraphType>),
+            Resolver = new FuncFieldResolver<int>(ctx => (int)ctx.Source!),
+            StreamResolver = new SourceStreamResolver<int>(_ => new OneThenSilence()),
         });
         Subscription = subscription;
     }
@@ -44,6 +52,16 @@ public sealed class TestSchema : Schema
                 observer.OnNext(i);
             }
             observer.OnCompleted();
+            return new NoSubscription();
+        }
+    }
+
+    /// <summary>Pushes one value and then stays open until unsubscribed.</summary>
+    private sealed class OneThenSilence : IObservable<int>
+    {
+        public IDisposable Subscribe(IObserver<int> observer)
+        {
+            observer.OnNext(1);
             return new NoSubscription();
         }
     }

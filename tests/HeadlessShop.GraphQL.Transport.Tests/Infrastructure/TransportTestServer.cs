@@ -1,6 +1,7 @@
 using System.Net;
 using GraphQL;
 using HeadlessShop.GraphQL.Transport.Execution;
+using HeadlessShop.GraphQL.Transport.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,10 +29,15 @@ public sealed class TransportTestServer : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(Counter);
+        builder.Services.AddSingleton<IWebSocketAuthenticator, FakeBearerAuthenticator>();
         builder.Services.AddGraphQL(graphQL => graphQL
             .AddSchema<TestSchema>()
             .AddSystemTextJson()
-            .AddTransport(new ConfigurationBuilder().Build(), isDevelopment: false)
+            .AddTransport(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GraphQL:WebSocketConnectionInitTimeout"] = "00:00:02",
+                ["GraphQL:WebSocketMaxQueuedMessages"] = "16",
+            }).Build(), isDevelopment: false)
             .ConfigureExecution<ValidatedDocumentCache>());
         _app = builder.Build();
         _app.MapGraphQLEndpoint();
