@@ -237,7 +237,8 @@ internal sealed partial class GraphQLWebSocketConnection(
                     return Task.CompletedTask;
                 },
             });
-            if (!result.Executed)
+            // Request errors, and a subscription whose source stream could not be created (e.g. an unknown id).
+            if (!result.Executed || (result.Data is null && result.Streams is not { Count: > 0 } && result.Errors is { Count: > 0 }))
             {
                 Send(new OperationMessage { Id = id, Type = "error", Payload = result.Errors?.ToArray() ?? [] });
                 return;

@@ -47,6 +47,8 @@ public sealed class TransportTestServer : IAsyncLifetime
         Client = new HttpClient { BaseAddress = new Uri(address) };
     }
 
+    public Task StopAsync() => _app!.StopAsync();
+
     public async Task DisposeAsync()
     {
         Client.Dispose();
