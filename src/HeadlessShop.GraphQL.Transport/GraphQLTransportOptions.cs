@@ -11,6 +11,16 @@ public sealed class GraphQLTransportOptions
     /// <summary>Total size (characters of document text) of parsed, validated documents kept for reuse.</summary>
     public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Only trusted documents (by <c>documentId</c>) run; free-form documents and APQ registrations are refused.</summary>
+    public bool PersistedOnly { get; set; }
+
+    /// <summary>Total text size of Automatic Persisted Queries kept by the in-memory store.</summary>
+    public long PersistedQueryCacheBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary><c>Cache-Control: public, max-age</c> for anonymous persisted-query GETs that succeed; 0 turns it off.
+    /// Never sent for mutations (they are POST-only) or requests that carry credentials.</summary>
+    public int PersistedQueryMaxAgeSeconds { get; set; } = 60;
+
     /// <summary>How long a WebSocket may stay open without a <c>connection_init</c> (then close 4408).</summary>
     public TimeSpan WebSocketConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

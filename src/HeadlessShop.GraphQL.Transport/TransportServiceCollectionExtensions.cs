@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.DI;
 using HeadlessShop.GraphQL.Transport.Errors;
 using HeadlessShop.GraphQL.Transport.Http;
+using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using HeadlessShop.GraphQL.Transport.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,7 @@ public static class TransportServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = configuration.GetSection(GraphQLTransportOptions.SectionName);
         builder.Services.Configure<GraphQLTransportOptions>((options, _) => section.Bind(options));
+        builder.Services.TryRegister<IPersistedQueryStore, MemoryPersistedQueryStore>(global::GraphQL.DI.ServiceLifetime.Singleton);
         builder.Services.TryRegister<IWebSocketAuthenticator, AnonymousWebSocketAuthenticator>(global::GraphQL.DI.ServiceLifetime.Singleton);
         var expose = isDevelopment && section.GetValue<bool>(nameof(GraphQLTransportOptions.ExposeExceptionDetails));
         return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose));

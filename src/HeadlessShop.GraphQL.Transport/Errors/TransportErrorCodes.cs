@@ -12,5 +12,8 @@ public static class TransportErrorCodes
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string NotAcceptable = "NOT_ACCEPTABLE";
+    public const string PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND";
+    public const string PersistedQueryHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH";
+    public const string PersistedQueryRequired = "PERSISTED_QUERY_REQUIRED";
     public const string SubscriptionOverHttp = "SUBSCRIPTION_REQUIRES_WEBSOCKET";
 }

@@ -4,6 +4,7 @@ using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,12 @@ public sealed partial class GraphQLHttpMiddleware(
     IDocumentExecuter<ISchema> executer,
     IGraphQLTextSerializer serializer,
     IOptions<GraphQLTransportOptions> options,
+    IPersistedQueryStore persistedQueries,
     ILogger<GraphQLHttpMiddleware> logger)
 {
     private const string JsonMediaType = "application/json";
     private readonly GraphQLTransportOptions _options = options.Value;
+    private readonly PersistedQueryResolver _persisted = new(persistedQueries, options.Value);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -51,15 +54,41 @@ public sealed partial class GraphQLHttpMiddleware(
             await WriteTransportErrorAsync(context, status, code!, message!, mediaType);
             return;
         }
+        var persisted = await _persisted.ResolveAsync(request, context.RequestAborted);
+        if (persisted.Request is null)
+        {
+            // APQ clients expect PersistedQueryNotFound as a normal GraphQL response, then retry with the text.
+            var notFoundStatus = persisted.ErrorCode == TransportErrorCodes.PersistedQueryNotFound && mediaType == AcceptNegotiation.Json
+                ? StatusCodes.Status200OK
+                : StatusCodes.Status400BadRequest;
+            await WriteTransportErrorAsync(context, notFoundStatus, persisted.ErrorCode!, persisted.ErrorMessage!, mediaType);
+            return;
+        }
 
-        var result = await ExecuteAsync(context, request, isGet);
+        var result = await ExecuteAsync(context, persisted.Request, isGet);
         context.Response.StatusCode = StatusFor(result, mediaType);
         if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
         {
             context.Response.Headers.Allow = "POST";
         }
+        SetCacheControl(context, isGet && persisted.FromStore && result.Executed && result.Errors is not { Count: > 0 });
         context.Response.ContentType = mediaType + "; charset=utf-8";
         await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Only a successful persisted-query GET (GET carries queries only) from a caller without credentials may be
+    /// stored by shared caches; everything else is marked private and not storable.
+    /// </summary>
+    private void SetCacheControl(HttpContext context, bool persistedQuerySucceeded)
+    {
+        var anonymous = context.User.Identity?.IsAuthenticated != true
+            && !context.Request.Headers.ContainsKey("Authorization")
+            && !context.Request.Headers.ContainsKey("Cookie");
+        context.Response.Headers.CacheControl = persistedQuerySucceeded && anonymous && _options.PersistedQueryMaxAgeSeconds > 0
+            ? $"public, max-age={_options.PersistedQueryMaxAgeSeconds}"
+            : "private, no-store";
+        context.Response.Headers.Vary = "Accept";
     }
 
     /// <summary>
@@ -89,18 +118,22 @@ public sealed partial class GraphQLHttpMiddleware(
     private ReadOutcome ReadQueryString(HttpContext context)
     {
         var query = context.Request.Query;
-        if (query["query"] is not [{ Length: > 0 } document] || string.IsNullOrWhiteSpace(document))
-        {
-            return ReadOutcome.Bad("The request has no \"query\" parameter: send ?query={...}.");
-        }
+        var document = query["query"] is [{ Length: > 0 } text] ? text : null;
+        var documentId = query["documentId"] is [{ Length: > 0 } id] ? id : null;
         try
         {
+            var extensions = DeserializeMap<Inputs>(query["extensions"], "extensions");
+            if (string.IsNullOrWhiteSpace(document) && documentId is null && extensions?.ContainsKey("persistedQuery") != true)
+            {
+                return ReadOutcome.Bad("The request has no \"query\" parameter: send ?query={...}.");
+            }
             return ReadOutcome.Ok(new GraphQLRequest
             {
                 Query = document,
+                DocumentId = documentId,
                 OperationName = query["operationName"] is [{ Length: > 0 } name] ? name : null,
                 Variables = DeserializeMap<Inputs>(query["variables"], "variables"),
-                Extensions = DeserializeMap<Inputs>(query["extensions"], "extensions"),
+                Extensions = extensions,
             });
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
@@ -150,7 +183,9 @@ public sealed partial class GraphQLHttpMiddleware(
             LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
             return ReadOutcome.Bad("The request body is not a valid GraphQL request: expected a JSON object with a string \"query\".");
         }
-        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+        if (request is null
+            || (string.IsNullOrWhiteSpace(request.Query) && string.IsNullOrEmpty(request.DocumentId)
+                && request.Extensions?.ContainsKey("persistedQuery") != true))
         {
             return ReadOutcome.Bad("The request has no \"query\": send {\"query\": \"{ ... }\"}.");
         }
