@@ -3,6 +3,8 @@ namespace HeadlessShop.GraphQL.Transport;
 /// <summary>Transport settings, bound from the <c>GraphQL</c> configuration section.</summary>
 public sealed class GraphQLTransportOptions
 {
+    internal Limits.QueryLimits QueryLimits => new(MaxDepth, MaxAliases, MaxRootFields, MaxCost);
+
     public const string SectionName = "GraphQL";
 
     /// <summary>Largest request body accepted, in bytes. Larger bodies get 413 before any parsing.</summary>
@@ -10,6 +12,22 @@ public sealed class GraphQLTransportOptions
 
     /// <summary>Total size (characters of document text) of parsed, validated documents kept for reuse.</summary>
     public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Deepest field nesting allowed. graphql-armor's default is 6; Relay storefronts spend two levels per
+    /// connection hop (edges, node), so a category → products → variants page needs about 8. See README.</summary>
+    public int MaxDepth { get; set; } = 10;
+
+    /// <summary>Aliases allowed in one document (graphql-armor: 15).</summary>
+    public int MaxAliases { get; set; } = 15;
+
+    /// <summary>Root fields allowed in one operation.</summary>
+    public int MaxRootFields { get; set; } = 10;
+
+    /// <summary>Highest cost allowed; see QueryLimitsRule for the cost model (graphql-armor: 5000).</summary>
+    public int MaxCost { get; set; } = 5000;
+
+    /// <summary>Longest document text, in characters, checked before parsing.</summary>
+    public int MaxDocumentLength { get; set; } = 16 * 1024;
 
     /// <summary>Only trusted documents (by <c>documentId</c>) run; free-form documents and APQ registrations are refused.</summary>
     public bool PersistedOnly { get; set; }

@@ -15,5 +15,11 @@ public static class TransportErrorCodes
     public const string PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND";
     public const string PersistedQueryHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH";
     public const string PersistedQueryRequired = "PERSISTED_QUERY_REQUIRED";
+    public const string TooDeep = "QUERY_TOO_DEEP";
+    public const string TooManyAliases = "QUERY_TOO_MANY_ALIASES";
+    public const string TooManyRootFields = "QUERY_TOO_MANY_ROOT_FIELDS";
+    public const string TooCostly = "QUERY_TOO_COSTLY";
+    public const string TooLarge = "QUERY_TOO_LARGE";
+    public const string BatchingNotSupported = "BATCHING_NOT_SUPPORTED";
     public const string SubscriptionOverHttp = "SUBSCRIPTION_REQUIRES_WEBSOCKET";
 }

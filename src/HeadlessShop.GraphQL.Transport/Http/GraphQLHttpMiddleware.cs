@@ -4,6 +4,7 @@ using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Limits;
 using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,11 @@ public sealed partial class GraphQLHttpMiddleware(
         if (request is null)
         {
             await WriteTransportErrorAsync(context, status, code!, message!, mediaType);
+            return;
+        }
+        if (TransportValidationRules.CheckLength(request.Query, _options) is { } tooLong)
+        {
+            await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, tooLong.Code!, tooLong.Message, mediaType);
             return;
         }
         var persisted = await _persisted.ResolveAsync(request, context.RequestAborted);
@@ -178,6 +184,11 @@ public sealed partial class GraphQLHttpMiddleware(
         {
             return tooLarge;
         }
+        catch (BatchNotSupportedException)
+        {
+            return new(null, StatusCodes.Status400BadRequest, TransportErrorCodes.BatchingNotSupported,
+                "Batched requests are not supported: send one operation per request (HTTP/2 multiplexes them).");
+        }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
             LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
@@ -196,7 +207,16 @@ public sealed partial class GraphQLHttpMiddleware(
     {
         // Bound the read even when Content-Length is absent (chunked bodies).
         using var limited = new LengthLimitedStream(context.Request.Body, _options.MaxRequestBytes);
-        return await serializer.ReadAsync<GraphQLRequest>(limited, context.RequestAborted);
+        using var body = new MemoryStream();
+        await limited.CopyToAsync(body, context.RequestAborted);
+        var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
+        var start = bytes.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start >= 0 && bytes[start] == (byte)'[')
+        {
+            throw new BatchNotSupportedException();
+        }
+        body.Position = 0;
+        return await serializer.ReadAsync<GraphQLRequest>(body, context.RequestAborted);
     }
 
     private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request, bool isGet)
@@ -211,8 +231,6 @@ public sealed partial class GraphQLHttpMiddleware(
             RequestServices = context.RequestServices,
             User = context.User,
             CancellationToken = context.RequestAborted,
-            ValidationRules = [.. DocumentValidator.CoreRules, kindRule],
-            CachedDocumentValidationRules = [kindRule],
             UnhandledExceptionDelegate = unhandled =>
             {
                 LogUnhandled(logger, unhandled.Exception, context.TraceIdentifier, unhandled.FieldContext?.FieldDefinition.Name);
@@ -220,6 +238,7 @@ public sealed partial class GraphQLHttpMiddleware(
                 return Task.CompletedTask;
             },
         };
+        TransportValidationRules.Apply(executionOptions, _options, kindRule);
         return await executer.ExecuteAsync(executionOptions);
     }
 
@@ -241,4 +260,6 @@ public sealed partial class GraphQLHttpMiddleware(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: unhandled exception in field {Field}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string? field);
+
+    private sealed class BatchNotSupportedException : Exception;
 }

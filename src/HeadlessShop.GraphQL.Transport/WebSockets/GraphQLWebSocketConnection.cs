@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using HeadlessShop.GraphQL.Transport.Limits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -221,7 +222,12 @@ internal sealed partial class GraphQLWebSocketConnection(
     {
         try
         {
-            var result = await executer.ExecuteAsync(new ExecutionOptions
+            if (TransportValidationRules.CheckLength(request.Query, options) is { } tooLong)
+            {
+                Send(new OperationMessage { Id = id, Type = "error", Payload = new[] { tooLong } });
+                return;
+            }
+            var execution = new ExecutionOptions
             {
                 Query = request.Query,
                 OperationName = request.OperationName,
@@ -236,7 +242,9 @@ internal sealed partial class GraphQLWebSocketConnection(
                     unhandled.ErrorMessage = $"Internal server error. Request id: {context.TraceIdentifier}.";
                     return Task.CompletedTask;
                 },
-            });
+            };
+            TransportValidationRules.Apply(execution, options, extra: null);
+            var result = await executer.ExecuteAsync(execution);
             // Request errors, and a subscription whose source stream could not be created (e.g. an unknown id).
             if (!result.Executed || (result.Data is null && result.Streams is not { Count: > 0 } && result.Errors is { Count: > 0 }))
             {

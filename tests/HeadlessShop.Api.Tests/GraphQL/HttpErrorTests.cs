@@ -12,7 +12,7 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     [InlineData("{not json", HttpStatusCode.BadRequest, "BAD_REQUEST")]
     [InlineData("""{"variables": {}}""", HttpStatusCode.BadRequest, "BAD_REQUEST")]
     [InlineData("""{"query": 42}""", HttpStatusCode.BadRequest, "BAD_REQUEST")]
-    [InlineData("[]", HttpStatusCode.BadRequest, "BAD_REQUEST")]
+    [InlineData("[]", HttpStatusCode.BadRequest, "BATCHING_NOT_SUPPORTED")]
     [InlineData("""{"query": "{ products(first: 1) { nodes { noSuchField } } }"}""", HttpStatusCode.OK, "GRAPHQL_VALIDATION_FAILED")]
     [InlineData("""{"query": "{ products(first: ) { totalCount }"}""", HttpStatusCode.OK, "GRAPHQL_PARSE_FAILED")]
     [InlineData("""{"query": "query($n: Int) { products(first: $n) { totalCount } }", "variables": {"n": "five"}}""", HttpStatusCode.OK, "BAD_USER_INPUT")]

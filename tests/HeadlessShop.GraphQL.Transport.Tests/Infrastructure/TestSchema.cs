@@ -14,6 +14,27 @@ public sealed class TestSchema : Schema
             .Argument<StringGraphType>("name")
             .Resolve(ctx => $"Hello, {ctx.GetArgument("name", "world")}!");
         query.Field<IntGraphType>("count").Resolve(_ => counter.Value);
+        var tree = new ObjectGraphType { Name = "Tree" };
+        tree.Field<NonNullGraphType<IntGraphType>>("value").Resolve(ctx => (int)ctx.Source!);
+        tree.Field<ListGraphType<IntGraphType>>("children")
+            .Argument<IntGraphType>("first")
+            .Resolve(ctx =>
+            {
+                counter.Increment();
+                return Enumerable.Range(0, Math.Min(ctx.GetArgument("first", 2), 3)).Select(i => (object)i).ToList();
+            });
+        tree.Fields.Find("children")!.ResolvedType = new ListGraphType(new NonNullGraphType(tree));
+        query.AddField(new FieldType
+        {
+            Name = "tree",
+            ResolvedType = tree,
+            Arguments = new QueryArguments(new QueryArgument<IntGraphType> { Name = "first" }),
+            Resolver = new FuncFieldResolver<object>(_ =>
+            {
+                counter.Increment();
+                return 0;
+            }),
+        });
         query.Field<StringGraphType>("whoami").Resolve(ctx => ctx.User?.Identity?.Name);
         Query = query;
 

@@ -1,0 +1,145 @@
+using GraphQL.Validation;
+using GraphQLParser;
+using GraphQLParser.AST;
+using HeadlessShop.GraphQL.Transport.Errors;
+
+namespace HeadlessShop.GraphQL.Transport.Limits;
+
+/// <summary>
+/// Abuse limits checked during validation, so an abusive document is refused before any resolver runs: depth,
+/// aliases, root fields and cost. Cost model: every field costs 1 times the product of the page sizes
+/// (<c>first</c>/<c>last</c>, literal or variable) of the connections it is nested in, so
+/// <c>products(first: 100) { nodes { variants(first: 50) { id } } }</c> costs 1 + 100 + 100 + 5000. Fragments are
+/// expanded where they are spread. Runs on cached documents too, because the cost depends on variables.
+/// </summary>
+internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
+{
+    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var measure = new Measure(context, limits);
+        var exceeded = measure.Walk(context.Operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true);
+        var error = exceeded
+            ? measure.Error
+            : measure.Aliases > limits.MaxAliases
+                ? new TransportValidationError(TransportErrorCodes.TooManyAliases, $"The document uses {measure.Aliases} aliases; at most {limits.MaxAliases} are allowed.")
+                : measure.RootFields > limits.MaxRootFields
+                    ? new TransportValidationError(TransportErrorCodes.TooManyRootFields, $"The operation selects {measure.RootFields} root fields; at most {limits.MaxRootFields} are allowed.")
+                    : null;
+        if (error is not null)
+        {
+            context.ReportError(error);
+        }
+        return ValueTask.FromResult<INodeVisitor?>(null);
+    }
+
+    private sealed class Measure(ValidationContext context, QueryLimits limits)
+    {
+        private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
+
+        public int Aliases { get; private set; }
+
+        public int RootFields { get; private set; }
+
+        public double Cost { get; private set; }
+
+        public TransportValidationError? Error { get; private set; }
+
+        /// <summary>Walks a selection set; returns true as soon as depth or cost is over its limit (stops early).</summary>
+        public bool Walk(GraphQLSelectionSet? selectionSet, int depth, double multiplier, bool isRoot)
+        {
+            if (selectionSet is null)
+            {
+                return false;
+            }
+            if (depth > limits.MaxDepth)
+            {
+                Error = new TransportValidationError(TransportErrorCodes.TooDeep, $"The document is nested deeper than {limits.MaxDepth} levels.");
+                return true;
+            }
+            foreach (var selection in selectionSet.Selections)
+            {
+                var stop = selection switch
+                {
+                    GraphQLField field => Field(field, depth, multiplier, isRoot),
+                    GraphQLInlineFragment inline => Walk(inline.SelectionSet, depth, multiplier, isRoot),
+                    GraphQLFragmentSpread spread => Spread(spread, depth, multiplier, isRoot),
+                    _ => false,
+                };
+                if (stop)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private bool Field(GraphQLField field, int depth, double multiplier, bool isRoot)
+        {
+            if (field.Alias is not null)
+            {
+                Aliases++;
+            }
+            if (isRoot)
+            {
+                RootFields++;
+            }
+            Cost += multiplier;
+            if (Cost > limits.MaxCost)
+            {
+                Error = new TransportValidationError(TransportErrorCodes.TooCostly,
+                    $"The operation costs more than {limits.MaxCost} (each field counts once per item of the lists it is in; lower first/last).");
+                return true;
+            }
+            return Walk(field.SelectionSet, depth + 1, multiplier * PageSize(field), isRoot: false);
+        }
+
+        private bool Spread(GraphQLFragmentSpread spread, int depth, double multiplier, bool isRoot)
+        {
+            var name = spread.FragmentName.Name.StringValue;
+            // Cycles are reported by the standard rules; here they are simply not followed.
+            if (!_expanding.Add(name) || context.Document.FindFragmentDefinition(spread.FragmentName.Name) is not { } fragment)
+            {
+                return false;
+            }
+            var stop = Walk(fragment.SelectionSet, depth, multiplier, isRoot);
+            _expanding.Remove(name);
+            return stop;
+        }
+
+        private double PageSize(GraphQLField field)
+        {
+            if (field.Arguments is null)
+            {
+                return 1;
+            }
+            double size = 1;
+            foreach (var argument in field.Arguments)
+            {
+                if (argument.Name.Value != "first" && argument.Name.Value != "last")
+                {
+                    continue;
+                }
+                var value = argument.Value switch
+                {
+                    GraphQLIntValue literal when long.TryParse(literal.Value.Span, out var n) => n,
+                    // Variables are not coerced yet: a non-number is left to the standard variable errors.
+                    GraphQLVariable variable when context.Variables?.TryGetValue(variable.Name.StringValue, out var v) == true => v switch
+                    {
+                        int i => i,
+                        long l => l,
+                        double d => d,
+                        decimal m => (double)m,
+                        _ => 1,
+                    },
+                    _ => 1,
+                };
+                size = Math.Max(size, value);
+            }
+            return size;
+        }
+    }
+}
+
+/// <summary>The limits, from <see cref="GraphQLTransportOptions"/>.</summary>
+public sealed record QueryLimits(int MaxDepth, int MaxAliases, int MaxRootFields, int MaxCost);
