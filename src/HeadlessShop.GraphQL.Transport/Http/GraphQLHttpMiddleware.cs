@@ -4,6 +4,7 @@ using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Execution;
 using HeadlessShop.GraphQL.Transport.Limits;
 using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using Microsoft.AspNetCore.Http;
@@ -222,23 +223,8 @@ public sealed partial class GraphQLHttpMiddleware(
     private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request, bool isGet)
     {
         var kindRule = isGet ? OperationKindRule.ForGet : OperationKindRule.ForPost;
-        var executionOptions = new ExecutionOptions
-        {
-            Query = request.Query,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = context.RequestServices,
-            User = context.User,
-            CancellationToken = context.RequestAborted,
-            UnhandledExceptionDelegate = unhandled =>
-            {
-                LogUnhandled(logger, unhandled.Exception, context.TraceIdentifier, unhandled.FieldContext?.FieldDefinition.Name);
-                unhandled.ErrorMessage = $"Internal server error. Request id: {context.TraceIdentifier}.";
-                return Task.CompletedTask;
-            },
-        };
-        TransportValidationRules.Apply(executionOptions, _options, kindRule);
+        var executionOptions = TransportExecution.Create(
+            request, context, context.User, _options, kindRule, logger, context.RequestAborted);
         return await executer.ExecuteAsync(executionOptions);
     }
 
@@ -258,8 +244,6 @@ public sealed partial class GraphQLHttpMiddleware(
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: unreadable GraphQL request body: {Reason}")]
     private static partial void LogUnreadableBody(ILogger logger, string requestId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: unhandled exception in field {Field}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string? field);
 
     private sealed class BatchNotSupportedException : Exception;
 }

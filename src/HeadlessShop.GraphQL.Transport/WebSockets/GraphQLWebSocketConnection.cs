@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using HeadlessShop.GraphQL.Transport.Execution;
 using HeadlessShop.GraphQL.Transport.Limits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -227,23 +228,7 @@ internal sealed partial class GraphQLWebSocketConnection(
                 Send(new OperationMessage { Id = id, Type = "error", Payload = new[] { tooLong } });
                 return;
             }
-            var execution = new ExecutionOptions
-            {
-                Query = request.Query,
-                OperationName = request.OperationName,
-                Variables = request.Variables,
-                Extensions = request.Extensions,
-                RequestServices = context.RequestServices,
-                User = _user!,
-                CancellationToken = cancellation.Token,
-                UnhandledExceptionDelegate = unhandled =>
-                {
-                    LogUnhandled(logger, unhandled.Exception, context.TraceIdentifier, id);
-                    unhandled.ErrorMessage = $"Internal server error. Request id: {context.TraceIdentifier}.";
-                    return Task.CompletedTask;
-                },
-            };
-            TransportValidationRules.Apply(execution, options, extra: null);
+            var execution = TransportExecution.Create(request, context, _user!, options, extraRule: null, logger, cancellation.Token);
             var result = await executer.ExecuteAsync(execution);
             // Request errors, and a subscription whose source stream could not be created (e.g. an unknown id).
             if (!result.Executed || (result.Data is null && result.Streams is not { Count: > 0 } && result.Errors is { Count: > 0 }))
@@ -362,7 +347,4 @@ internal sealed partial class GraphQLWebSocketConnection(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: closing GraphQL WebSocket with {Code}: {Reason}")]
     private static partial void LogClosing(ILogger logger, string requestId, int code, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: unhandled exception in WebSocket operation {OperationId}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string operationId);
 }
