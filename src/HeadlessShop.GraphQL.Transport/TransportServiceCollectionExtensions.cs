@@ -40,6 +40,28 @@ public static class TransportServiceCollectionExtensions
             context.Response.Headers.Allow = "GET, POST";
             return Task.CompletedTask;
         });
+        endpoints.MapGet(pattern.TrimEnd('/') + "/schema.graphql", async (HttpContext context) =>
+        {
+            // The schema as SDL, for partners' code generators; printed once per process.
+            var schema = context.RequestServices.GetRequiredService<global::GraphQL.Types.ISchema>();
+            context.Response.ContentType = "application/graphql; charset=utf-8";
+            context.Response.Headers.CacheControl = "public, max-age=300";
+            await context.Response.WriteAsync(PrintedSchema.Get(schema), context.RequestAborted);
+        });
         return endpoints.Map(pattern, pipeline.Build());
     }
+}
+
+/// <summary>The printed SDL, computed once per schema instance.</summary>
+internal static class PrintedSchema
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<global::GraphQL.Types.ISchema, string> Printed = [];
+
+    public static string Get(global::GraphQL.Types.ISchema schema) =>
+        Printed.GetValue(schema, s => s.Print(new global::GraphQL.Utilities.PrintOptions
+        {
+            IncludeDescriptions = true,
+            IncludeDeprecationReasons = true,
+            StringComparison = StringComparison.Ordinal,
+        }));
 }

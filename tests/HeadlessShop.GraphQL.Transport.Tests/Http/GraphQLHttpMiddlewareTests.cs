@@ -100,3 +100,17 @@ public sealed class GraphQLHttpMiddlewareTests(TransportTestServer server) : ICl
     private static string? ErrorCode(JsonElement body) =>
         body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString();
 }
+
+public sealed class SchemaDownloadTests(TransportTestServer server) : IClassFixture<TransportTestServer>
+{
+    [Fact]
+    public async Task The_SDL_is_downloadable_next_to_the_endpoint()
+    {
+        using var response = await server.Client.GetAsync("/graphql/schema.graphql");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/graphql", response.Content.Headers.ContentType?.MediaType);
+        var sdl = await response.Content.ReadAsStringAsync();
+        Assert.Contains("type Subscription", sdl, StringComparison.Ordinal);
+        Assert.Contains("countdown(from: Int!): Int!", sdl, StringComparison.Ordinal);
+    }
+}
