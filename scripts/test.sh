@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/services.sh start)"
 dotnet tool restore >/dev/null
+# The outside referees (graphql-http's audit, the graphql-ws client) are npm packages run by the transport tests.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd tests/referees && npm ci --no-audit --no-fund --silent)
 log=$(mktemp)
 status=0
 dotnet test HeadlessShop.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?

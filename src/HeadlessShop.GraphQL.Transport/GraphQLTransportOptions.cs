@@ -3,6 +3,8 @@ namespace HeadlessShop.GraphQL.Transport;
 /// <summary>Transport settings, bound from the <c>GraphQL</c> configuration section.</summary>
 public sealed class GraphQLTransportOptions
 {
+    internal Limits.QueryLimits QueryLimits => new(MaxDepth, MaxAliases, MaxRootFields, MaxCost);
+
     public const string SectionName = "GraphQL";
 
     /// <summary>Largest request body accepted, in bytes. Larger bodies get 413 before any parsing.</summary>
@@ -11,31 +13,39 @@ public sealed class GraphQLTransportOptions
     /// <summary>Total size (characters of document text) of parsed, validated documents kept for reuse.</summary>
     public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Deepest field nesting allowed. graphql-armor's default is 6; Relay storefronts spend two levels per
+    /// connection hop (edges, node), so a category → products → variants page needs about 8. See README.</summary>
+    public int MaxDepth { get; set; } = 10;
+
+    /// <summary>Aliases allowed in one document (graphql-armor: 15).</summary>
+    public int MaxAliases { get; set; } = 15;
+
+    /// <summary>Root fields allowed in one operation.</summary>
+    public int MaxRootFields { get; set; } = 10;
+
+    /// <summary>Highest cost allowed; see QueryLimitsRule for the cost model (graphql-armor: 5000).</summary>
+    public int MaxCost { get; set; } = 5000;
+
+    /// <summary>Longest document text, in characters, checked before parsing.</summary>
+    public int MaxDocumentLength { get; set; } = 16 * 1024;
+
+    /// <summary>Only trusted documents (by <c>documentId</c>) run; free-form documents and APQ registrations are refused.</summary>
+    public bool PersistedOnly { get; set; }
+
+    /// <summary>Total text size of Automatic Persisted Queries kept by the in-memory store.</summary>
+    public long PersistedQueryCacheBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary><c>Cache-Control: public, max-age</c> for anonymous persisted-query GETs that succeed; 0 turns it off.
+    /// Never sent for mutations (they are POST-only) or requests that carry credentials.</summary>
+    public int PersistedQueryMaxAgeSeconds { get; set; } = 60;
+
+    /// <summary>How long a WebSocket may stay open without a <c>connection_init</c> (then close 4408).</summary>
+    public TimeSpan WebSocketConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Outgoing WebSocket messages queued per connection; a client that falls this far behind is closed
+    /// with 1008, so a slow reader cannot make the server's memory grow.</summary>
+    public int WebSocketMaxQueuedMessages { get; set; } = 256;
+
     /// <summary>Shows exception messages and stack traces in errors. Only ever on in Development.</summary>
     public bool ExposeExceptionDetails { get; set; }
-
-    /// <summary>Shape limits checked during validation, before any resolver runs. Zero switches a limit off.</summary>
-    public QueryLimitOptions Limits { get; set; } = new();
-}
-
-/// <summary>Bounds on a document's shape (configuration section <c>GraphQL:Limits</c>).</summary>
-public sealed class QueryLimitOptions
-{
-    /// <summary>Deepest field nesting allowed, counting through fragments (<c>{ a { b } }</c> is 2).</summary>
-    public int MaxDepth { get; set; } = 15;
-
-    /// <summary>Aliased fields allowed in one operation.</summary>
-    public int MaxAliases { get; set; } = 30;
-
-    /// <summary>Fields allowed directly under the operation's root type.</summary>
-    public int MaxRootFields { get; set; } = 20;
-
-    /// <summary>
-    /// Most objects a query may ask for: each field costs 1 and a <c>first</c>/<c>last</c> page size multiplies
-    /// the cost of its selection. Refused with <c>QUERY_TOO_COSTLY</c>.
-    /// </summary>
-    public int MaxCost { get; set; } = 50_000;
-
-    /// <summary>Page size assumed for <c>first: $variable</c> (the variable's value is not known at validation).</summary>
-    public int VariablePageSize { get; set; } = 100;
 }

@@ -2,7 +2,8 @@ using GraphQL;
 using GraphQL.DI;
 using HeadlessShop.GraphQL.Transport.Errors;
 using HeadlessShop.GraphQL.Transport.Http;
-using HeadlessShop.GraphQL.Transport.Limits;
+using HeadlessShop.GraphQL.Transport.PersistedQueries;
+using HeadlessShop.GraphQL.Transport.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,8 +20,10 @@ public static class TransportServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var section = configuration.GetSection(GraphQLTransportOptions.SectionName);
         builder.Services.Configure<GraphQLTransportOptions>((options, _) => section.Bind(options));
+        builder.Services.TryRegister<IPersistedQueryStore, MemoryPersistedQueryStore>(global::GraphQL.DI.ServiceLifetime.Singleton);
+        builder.Services.TryRegister<IWebSocketAuthenticator, AnonymousWebSocketAuthenticator>(global::GraphQL.DI.ServiceLifetime.Singleton);
         var expose = isDevelopment && section.GetValue<bool>(nameof(GraphQLTransportOptions.ExposeExceptionDetails));
-        return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose)).AddValidationRule<QueryLimitsRule>();
+        return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose));
     }
 
     /// <summary>Serves GraphQL over HTTP at <paramref name="pattern"/> (default <c>/graphql</c>).</summary>
@@ -28,6 +31,8 @@ public static class TransportServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.UseWebSockets();
+        pipeline.UseMiddleware<GraphQLWebSocketMiddleware>();
         pipeline.UseMiddleware<GraphQLHttpMiddleware>();
         pipeline.Run(context =>
         {
@@ -35,6 +40,28 @@ public static class TransportServiceCollectionExtensions
             context.Response.Headers.Allow = "GET, POST";
             return Task.CompletedTask;
         });
+        endpoints.MapGet(pattern.TrimEnd('/') + "/schema.graphql", async (HttpContext context) =>
+        {
+            // The schema as SDL, for partners' code generators; printed once per process.
+            var schema = context.RequestServices.GetRequiredService<global::GraphQL.Types.ISchema>();
+            context.Response.ContentType = "application/graphql; charset=utf-8";
+            context.Response.Headers.CacheControl = "public, max-age=300";
+            await context.Response.WriteAsync(PrintedSchema.Get(schema), context.RequestAborted);
+        });
         return endpoints.Map(pattern, pipeline.Build());
     }
+}
+
+/// <summary>The printed SDL, computed once per schema instance.</summary>
+internal static class PrintedSchema
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<global::GraphQL.Types.ISchema, string> Printed = [];
+
+    public static string Get(global::GraphQL.Types.ISchema schema) =>
+        Printed.GetValue(schema, s => s.Print(new global::GraphQL.Utilities.PrintOptions
+        {
+            IncludeDescriptions = true,
+            IncludeDeprecationReasons = true,
+            StringComparison = StringComparison.Ordinal,
+        }));
 }

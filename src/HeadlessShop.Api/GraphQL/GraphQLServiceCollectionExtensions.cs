@@ -1,7 +1,9 @@
 using GraphQL;
 using HeadlessShop.GraphQL.Transport;
 using HeadlessShop.GraphQL.Transport.Diagnostics;
+using HeadlessShop.Api.Infrastructure.PersistedQueries;
 using HeadlessShop.GraphQL.Transport.Execution;
+using HeadlessShop.GraphQL.Transport.PersistedQueries;
 
 namespace HeadlessShop.Api.GraphQL;
 
@@ -23,6 +25,11 @@ public static class GraphQLServiceCollectionExtensions
                 // Partners build on introspection; it stays on. Depth and cost limits arrive with the transport work.
                 options.EnableMetrics = false;
             }));
+        if (Infrastructure.RedisServiceCollectionExtensions.IsRedisEnabled(builder.Configuration))
+        {
+            // Production: persisted documents are shared by every instance; embedded mode keeps the in-memory store.
+            builder.Services.AddSingleton<IPersistedQueryStore, RedisPersistedQueryStore>();
+        }
         return builder;
     }
 }

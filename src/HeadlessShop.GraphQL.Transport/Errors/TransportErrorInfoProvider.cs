@@ -23,9 +23,9 @@ public sealed class TransportErrorInfoProvider(bool exposeExceptionDetails) : IE
 
         var code = executionError switch
         {
+            TransportValidationError { Code: { } own } => own,
             SyntaxError => TransportErrorCodes.ParseFailed,
             InvalidVariableError => TransportErrorCodes.BadUserInput,
-            Limits.QueryLimitError limit => limit.Code!,
             ValidationError => TransportErrorCodes.ValidationFailed,
             _ => executionError.Code ?? TransportErrorCodes.InternalServerError,
         };

@@ -2,7 +2,11 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Execution;
+using HeadlessShop.GraphQL.Transport.Limits;
+using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,20 +14,22 @@ using Microsoft.Extensions.Options;
 namespace HeadlessShop.GraphQL.Transport.Http;
 
 /// <summary>
-/// GraphQL over HTTP: reads one request, executes it against the registered schema and streams the result.
-/// Transport failures (unreadable body, wrong media type) are answered here with their HTTP status and a
-/// GraphQL-shaped error body; everything that reaches the executor is answered with 200 and <c>errors</c>.
+/// GraphQL over HTTP (the GraphQL Foundation's spec): POST with a JSON body, GET with query string parameters
+/// (queries only: a mutation over GET is 405 with <c>Allow: POST</c>), the response media type negotiated from
+/// <c>Accept</c>. Transport failures (unreadable body, wrong media type) are answered here with their HTTP status and
+/// a GraphQL-shaped error body; status codes of executed requests follow the chosen media type (see StatusFor).
 /// </summary>
 public sealed partial class GraphQLHttpMiddleware(
     RequestDelegate next,
     IDocumentExecuter<ISchema> executer,
     IGraphQLTextSerializer serializer,
     IOptions<GraphQLTransportOptions> options,
+    IPersistedQueryStore persistedQueries,
     ILogger<GraphQLHttpMiddleware> logger)
 {
     private const string JsonMediaType = "application/json";
-    private const string GraphQLResponseMediaType = "application/graphql-response+json";
     private readonly GraphQLTransportOptions _options = options.Value;
+    private readonly PersistedQueryResolver _persisted = new(persistedQueries, options.Value);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,165 +42,189 @@ public sealed partial class GraphQLHttpMiddleware(
             return;
         }
 
-        var responseType = NegotiateResponseType(context.Request.Headers.Accept.ToString());
-        if (responseType is null)
+        var mediaType = AcceptNegotiation.Choose(context.Request.Headers.Accept);
+        if (mediaType is null)
         {
-            // The body still has to be readable by somebody: answer in plain JSON.
             await WriteTransportErrorAsync(context, StatusCodes.Status406NotAcceptable, TransportErrorCodes.NotAcceptable,
-                $"Accept {GraphQLResponseMediaType} or {JsonMediaType}.", JsonMediaType);
+                $"Accept {AcceptNegotiation.GraphQLResponseJson} or {AcceptNegotiation.Json}.", AcceptNegotiation.Json);
             return;
         }
 
-        GraphQLRequest? request;
-        if (isGet)
+        var (request, status, code, message) = isGet ? ReadQueryString(context) : await ReadBodyAsync(context);
+        if (request is null)
         {
-            try
-            {
-                request = ReadGetRequest(context.Request.Query);
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
-            {
-                LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
-                await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest,
-                    "The \"variables\" and \"extensions\" query parameters must be JSON objects.", responseType);
-                return;
-            }
-        }
-        else
-        {
-            if (!IsJson(context.Request.ContentType))
-            {
-                await WriteTransportErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, TransportErrorCodes.UnsupportedMediaType,
-                    $"Send the request with Content-Type: {JsonMediaType}.", responseType);
-                return;
-            }
-            if (context.Request.ContentLength > _options.MaxRequestBytes)
-            {
-                await WriteTransportErrorAsync(context, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
-                    $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.", responseType);
-                return;
-            }
-            try
-            {
-                request = await ReadRequestAsync(context);
-            }
-            catch (RequestTooLargeException)
-            {
-                await WriteTransportErrorAsync(context, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
-                    $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.", responseType);
-                return;
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
-            {
-                LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
-                await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest,
-                    "The request body is not a valid GraphQL request: expected a JSON object with a string \"query\".", responseType);
-                return;
-            }
-        }
-        if (request is null || string.IsNullOrWhiteSpace(request.Query))
-        {
-            await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest,
-                "The request has no \"query\": send {\"query\": \"{ ... }\"}.", responseType);
+            await WriteTransportErrorAsync(context, status, code!, message!, mediaType);
             return;
         }
-        if (isGet && OperationSelector.IsNonQuery(request.Query, request.OperationName))
+        if (TransportValidationRules.CheckLength(request.Query, _options) is { } tooLong)
+        {
+            await WriteTransportErrorAsync(context, StatusCodes.Status400BadRequest, tooLong.Code!, tooLong.Message, mediaType);
+            return;
+        }
+        var persisted = await _persisted.ResolveAsync(request, context.RequestAborted);
+        if (persisted.Request is null)
+        {
+            // APQ clients expect PersistedQueryNotFound as a normal GraphQL response, then retry with the text.
+            var notFoundStatus = persisted.ErrorCode == TransportErrorCodes.PersistedQueryNotFound && mediaType == AcceptNegotiation.Json
+                ? StatusCodes.Status200OK
+                : StatusCodes.Status400BadRequest;
+            await WriteTransportErrorAsync(context, notFoundStatus, persisted.ErrorCode!, persisted.ErrorMessage!, mediaType);
+            return;
+        }
+
+        var result = await ExecuteAsync(context, persisted.Request, isGet);
+        context.Response.StatusCode = StatusFor(result, mediaType);
+        if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed)
         {
             context.Response.Headers.Allow = "POST";
-            await WriteTransportErrorAsync(context, StatusCodes.Status405MethodNotAllowed, TransportErrorCodes.MethodNotAllowed,
-                "Mutations and subscriptions must be sent with POST.", responseType);
-            return;
         }
-
-        var result = await ExecuteAsync(context, request);
-        // application/json keeps the legacy contract (always 200); graphql-response+json says 400 when
-        // the request never reached execution (parse or validation failure), as GraphQL over HTTP asks.
-        context.Response.StatusCode = responseType == GraphQLResponseMediaType && !result.Executed
-            ? StatusCodes.Status400BadRequest
-            : StatusCodes.Status200OK;
-        context.Response.ContentType = responseType + "; charset=utf-8";
+        SetCacheControl(context, isGet && persisted.FromStore && result.Executed && result.Errors is not { Count: > 0 });
+        context.Response.ContentType = mediaType + "; charset=utf-8";
         await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
     }
 
     /// <summary>
-    /// Picks the response media type from Accept: <c>application/graphql-response+json</c> when the client
-    /// names it, <c>application/json</c> for legacy clients, a missing Accept or a wildcard (as the GraphQL over
-    /// HTTP watershed rules suggest), null when nothing acceptable is offered.
+    /// Only a successful persisted-query GET (GET carries queries only) from a caller without credentials may be
+    /// stored by shared caches; everything else is marked private and not storable.
     /// </summary>
-    internal static string? NegotiateResponseType(string? accept)
+    private void SetCacheControl(HttpContext context, bool persistedQuerySucceeded)
     {
-        if (string.IsNullOrWhiteSpace(accept))
-        {
-            return JsonMediaType;
-        }
-        string? best = null;
-        double bestQuality = 0;
-        foreach (var range in accept.Split(','))
-        {
-            var parts = range.Split(';');
-            var mediaType = parts[0].Trim();
-            var quality = 1.0;
-            foreach (var parameter in parts.Skip(1))
-            {
-                var kv = parameter.Split('=', 2);
-                if (kv.Length == 2 && kv[0].Trim().Equals("q", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(kv[1].Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
-                {
-                    quality = q;
-                }
-            }
-            var candidate = mediaType.ToUpperInvariant() switch
-            {
-                "APPLICATION/GRAPHQL-RESPONSE+JSON" => GraphQLResponseMediaType,
-                "APPLICATION/JSON" or "*/*" or "APPLICATION/*" => JsonMediaType,
-                _ => null,
-            };
-            // Ties go to the first listed range.
-            if (candidate is not null && quality > bestQuality)
-            {
-                best = candidate;
-                bestQuality = quality;
-            }
-        }
-        return best;
+        var anonymous = context.User.Identity?.IsAuthenticated != true
+            && !context.Request.Headers.ContainsKey("Authorization")
+            && !context.Request.Headers.ContainsKey("Cookie");
+        context.Response.Headers.CacheControl = persistedQuerySucceeded && anonymous && _options.PersistedQueryMaxAgeSeconds > 0
+            ? $"public, max-age={_options.PersistedQueryMaxAgeSeconds}"
+            : "private, no-store";
+        context.Response.Headers.Vary = "Accept";
     }
 
-    private GraphQLRequest ReadGetRequest(IQueryCollection query) => new()
+    /// <summary>
+    /// With <c>application/json</c> every well-formed request gets 200; with
+    /// <c>application/graphql-response+json</c> a request that never reached execution (parse, validation or
+    /// variable errors) gets 400, as the GraphQL-over-HTTP spec asks.
+    /// </summary>
+    private static int StatusFor(ExecutionResult result, string mediaType)
     {
-        Query = query["query"].ToString(),
-        OperationName = string.IsNullOrEmpty(query["operationName"].ToString()) ? null : query["operationName"].ToString(),
-        Variables = ParseObject<Inputs>(query["variables"].ToString()),
-        Extensions = ParseObject<Inputs>(query["extensions"].ToString()),
-    };
+        if (result.Errors?.Any(e => e.Code == TransportErrorCodes.MethodNotAllowed) == true)
+        {
+            return StatusCodes.Status405MethodNotAllowed;
+        }
+        return mediaType == AcceptNegotiation.GraphQLResponseJson && !result.Executed
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status200OK;
+    }
 
-    private T? ParseObject<T>(string json) where T : class =>
-        string.IsNullOrWhiteSpace(json) ? null : serializer.Deserialize<T>(json) ?? throw new FormatException("Expected a JSON object.");
+    private readonly record struct ReadOutcome(GraphQLRequest? Request, int Status, string? Code, string? Message)
+    {
+        public static ReadOutcome Ok(GraphQLRequest request) => new(request, StatusCodes.Status200OK, null, null);
+
+        public static ReadOutcome Bad(string message) =>
+            new(null, StatusCodes.Status400BadRequest, TransportErrorCodes.BadRequest, message);
+    }
+
+    private ReadOutcome ReadQueryString(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var document = query["query"] is [{ Length: > 0 } text] ? text : null;
+        var documentId = query["documentId"] is [{ Length: > 0 } id] ? id : null;
+        try
+        {
+            var extensions = DeserializeMap<Inputs>(query["extensions"], "extensions");
+            if (string.IsNullOrWhiteSpace(document) && documentId is null && extensions?.ContainsKey("persistedQuery") != true)
+            {
+                return ReadOutcome.Bad("The request has no \"query\" parameter: send ?query={...}.");
+            }
+            return ReadOutcome.Ok(new GraphQLRequest
+            {
+                Query = document,
+                DocumentId = documentId,
+                OperationName = query["operationName"] is [{ Length: > 0 } name] ? name : null,
+                Variables = DeserializeMap<Inputs>(query["variables"], "variables"),
+                Extensions = extensions,
+            });
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return ReadOutcome.Bad($"A query string parameter is not valid: {ex.Message}");
+        }
+    }
+
+    private T? DeserializeMap<T>(Microsoft.Extensions.Primitives.StringValues values, string parameter)
+        where T : class
+    {
+        if (values is not [{ Length: > 0 } json])
+        {
+            return null;
+        }
+        if (!json.TrimStart().StartsWith('{'))
+        {
+            throw new FormatException($"\"{parameter}\" must be a JSON object.");
+        }
+        return serializer.Deserialize<T>(json);
+    }
+
+    private async Task<ReadOutcome> ReadBodyAsync(HttpContext context)
+    {
+        if (!IsJsonUtf8(context.Request.ContentType))
+        {
+            return new(null, StatusCodes.Status415UnsupportedMediaType, TransportErrorCodes.UnsupportedMediaType,
+                $"Send the request with Content-Type: {JsonMediaType} (UTF-8).");
+        }
+        var tooLarge = new ReadOutcome(null, StatusCodes.Status413PayloadTooLarge, TransportErrorCodes.PayloadTooLarge,
+            $"The request body is larger than the {_options.MaxRequestBytes} bytes allowed.");
+        if (context.Request.ContentLength > _options.MaxRequestBytes)
+        {
+            return tooLarge;
+        }
+        GraphQLRequest? request;
+        try
+        {
+            request = await ReadRequestAsync(context);
+        }
+        catch (RequestTooLargeException)
+        {
+            return tooLarge;
+        }
+        catch (BatchNotSupportedException)
+        {
+            return new(null, StatusCodes.Status400BadRequest, TransportErrorCodes.BatchingNotSupported,
+                "Batched requests are not supported: send one operation per request (HTTP/2 multiplexes them).");
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            LogUnreadableBody(logger, context.TraceIdentifier, ex.Message);
+            return ReadOutcome.Bad("The request body is not a valid GraphQL request: expected a JSON object with a string \"query\".");
+        }
+        if (request is null
+            || (string.IsNullOrWhiteSpace(request.Query) && string.IsNullOrEmpty(request.DocumentId)
+                && request.Extensions?.ContainsKey("persistedQuery") != true))
+        {
+            return ReadOutcome.Bad("The request has no \"query\": send {\"query\": \"{ ... }\"}.");
+        }
+        return ReadOutcome.Ok(request);
+    }
 
     private async Task<GraphQLRequest?> ReadRequestAsync(HttpContext context)
     {
         // Bound the read even when Content-Length is absent (chunked bodies).
         using var limited = new LengthLimitedStream(context.Request.Body, _options.MaxRequestBytes);
-        return await serializer.ReadAsync<GraphQLRequest>(limited, context.RequestAborted);
+        using var body = new MemoryStream();
+        await limited.CopyToAsync(body, context.RequestAborted);
+        var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
+        var start = bytes.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start >= 0 && bytes[start] == (byte)'[')
+        {
+            throw new BatchNotSupportedException();
+        }
+        body.Position = 0;
+        return await serializer.ReadAsync<GraphQLRequest>(body, context.RequestAborted);
     }
 
-    private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request)
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext context, GraphQLRequest request, bool isGet)
     {
-        var executionOptions = new ExecutionOptions
-        {
-            Query = request.Query,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = context.RequestServices,
-            User = context.User,
-            CancellationToken = context.RequestAborted,
-            UnhandledExceptionDelegate = unhandled =>
-            {
-                LogUnhandled(logger, unhandled.Exception, context.TraceIdentifier, unhandled.FieldContext?.FieldDefinition.Name);
-                unhandled.ErrorMessage = $"Internal server error. Request id: {context.TraceIdentifier}.";
-                return Task.CompletedTask;
-            },
-        };
+        var kindRule = isGet ? OperationKindRule.ForGet : OperationKindRule.ForPost;
+        var executionOptions = TransportExecution.Create(
+            request, context, context.User, _options, kindRule, logger, context.RequestAborted);
         return await executer.ExecuteAsync(executionOptions);
     }
 
@@ -206,13 +236,14 @@ public sealed partial class GraphQLHttpMiddleware(
         await serializer.WriteAsync(context.Response.Body, new ExecutionResult { Errors = [error] }, context.RequestAborted);
     }
 
-    private static bool IsJson(string? contentType) =>
-        contentType is not null
-        && contentType.Split(';')[0].Trim().Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase);
+    private static bool IsJsonUtf8(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && string.Equals(parsed.MediaType.Value, JsonMediaType, StringComparison.OrdinalIgnoreCase)
+        && AcceptNegotiation.IsUtf8(parsed.Charset.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: unreadable GraphQL request body: {Reason}")]
     private static partial void LogUnreadableBody(ILogger logger, string requestId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: unhandled exception in field {Field}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId, string? field);
+
+    private sealed class BatchNotSupportedException : Exception;
 }

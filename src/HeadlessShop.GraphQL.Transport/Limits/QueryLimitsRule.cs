@@ -1,169 +1,145 @@
 using GraphQL.Validation;
+using GraphQLParser;
 using GraphQLParser.AST;
 using HeadlessShop.GraphQL.Transport.Errors;
-using Microsoft.Extensions.Options;
 
 namespace HeadlessShop.GraphQL.Transport.Limits;
 
-/// <summary>A document refused for its shape, not its meaning; carries its own code and the limit it broke.</summary>
-public sealed class QueryLimitError : ValidationError
-{
-    public QueryLimitError(string code, string message, int maxAllowed, int actual)
-        : base(message)
-    {
-        Code = code;
-        Data["maxAllowed"] = maxAllowed;
-        Data["actual"] = actual;
-    }
-}
-
 /// <summary>
-/// Refuses documents that are too deep, alias too much or ask for too many root fields, before any resolver
-/// runs. Runs with the other validation rules, so a document that passed is cached already checked.
+/// Abuse limits checked during validation, so an abusive document is refused before any resolver runs: depth,
+/// aliases, root fields and cost. Cost model: every field costs 1 times the product of the page sizes
+/// (<c>first</c>/<c>last</c>, literal or variable) of the connections it is nested in, so
+/// <c>products(first: 100) { nodes { variants(first: 50) { id } } }</c> costs 1 + 100 + 100 + 5000. Fragments are
+/// expanded where they are spread. Runs on cached documents too, because the cost depends on variables.
 /// </summary>
-public sealed class QueryLimitsRule(IOptions<GraphQLTransportOptions> options) : ValidationRuleBase
+internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var limits = options.Value.Limits;
-        var fragments = context.Document.Definitions.OfType<GraphQLFragmentDefinition>()
-            .GroupBy(f => f.FragmentName.Name.StringValue)
-            .ToDictionary(g => g.Key, g => g.First());
-        var operation = context.Operation;
-        var walk = new Walk(fragments);
-        var depth = walk.Depth(operation.SelectionSet, 0, []);
-        var rootFields = walk.CountFields(operation.SelectionSet, []);
-        Check(context, TransportErrorCodes.QueryTooDeep, "The query is nested too deeply", limits.MaxDepth, depth);
-        Check(context, TransportErrorCodes.TooManyAliases, "The query uses too many aliases", limits.MaxAliases, walk.Aliases);
-        Check(context, TransportErrorCodes.TooManyRootFields, "The query asks for too many root fields", limits.MaxRootFields, rootFields);
-        var cost = (int)Math.Min(int.MaxValue, walk.Cost(operation.SelectionSet, limits.VariablePageSize, []));
-        Check(context, TransportErrorCodes.QueryTooCostly, "The query may return too many objects (cost)", limits.MaxCost, cost);
-        return default;
-    }
-
-    private static void Check(ValidationContext context, string code, string what, int max, int actual)
-    {
-        if (max > 0 && actual > max)
+        var measure = new Measure(context, limits);
+        var exceeded = measure.Walk(context.Operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true);
+        var error = exceeded
+            ? measure.Error
+            : measure.Aliases > limits.MaxAliases
+                ? new TransportValidationError(TransportErrorCodes.TooManyAliases, $"The document uses {measure.Aliases} aliases; at most {limits.MaxAliases} are allowed.")
+                : measure.RootFields > limits.MaxRootFields
+                    ? new TransportValidationError(TransportErrorCodes.TooManyRootFields, $"The operation selects {measure.RootFields} root fields; at most {limits.MaxRootFields} are allowed.")
+                    : null;
+        if (error is not null)
         {
-            context.ReportError(new QueryLimitError(code, $"{what}: {actual}, at most {max} allowed.", max, actual));
+            context.ReportError(error);
         }
+        return ValueTask.FromResult<INodeVisitor?>(null);
     }
 
-    private sealed class Walk(Dictionary<string, GraphQLFragmentDefinition> fragments)
+    private sealed class Measure(ValidationContext context, QueryLimits limits)
     {
-        private readonly HashSet<GraphQLSelectionSet> _aliasCounted = [];
+        private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
 
         public int Aliases { get; private set; }
 
-        public int Depth(GraphQLSelectionSet? set, int level, HashSet<string> path)
-        {
-            if (set is null)
-            {
-                return level;
-            }
-            var countAliases = _aliasCounted.Add(set);
-            var deepest = level;
-            foreach (var selection in set.Selections)
-            {
-                switch (selection)
-                {
-                    case GraphQLField field:
-                        if (countAliases && field.Alias is not null)
-                        {
-                            Aliases++;
-                        }
-                        deepest = Math.Max(deepest, Depth(field.SelectionSet, level + 1, path));
-                        break;
-                    case GraphQLInlineFragment inline:
-                        deepest = Math.Max(deepest, Depth(inline.SelectionSet, level, path));
-                        break;
-                    case GraphQLFragmentSpread spread when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
-                                                          && path.Add(fragment.FragmentName.Name.StringValue):
-                        deepest = Math.Max(deepest, Depth(fragment.SelectionSet, level, path));
-                        path.Remove(fragment.FragmentName.Name.StringValue);
-                        break;
-                }
-            }
-            return deepest;
-        }
+        public int RootFields { get; private set; }
 
-        /// <summary>
-        /// Every field costs 1, and a field with a <c>first</c> or <c>last</c> argument multiplies the cost of its
-        /// selection by that page size (a variable counts as <paramref name="variablePageSize"/>, the most it may ask).
-        /// </summary>
-        public long Cost(GraphQLSelectionSet? set, int variablePageSize, HashSet<string> path)
+        public double Cost { get; private set; }
+
+        public TransportValidationError? Error { get; private set; }
+
+        /// <summary>Walks a selection set; returns true as soon as depth or cost is over its limit (stops early).</summary>
+        public bool Walk(GraphQLSelectionSet? selectionSet, int depth, double multiplier, bool isRoot)
         {
-            if (set is null)
+            if (selectionSet is null)
             {
-                return 0;
+                return false;
             }
-            long total = 0;
-            foreach (var selection in set.Selections)
+            if (depth > limits.MaxDepth)
             {
-                total += selection switch
+                Error = new TransportValidationError(TransportErrorCodes.TooDeep, $"The document is nested deeper than {limits.MaxDepth} levels.");
+                return true;
+            }
+            foreach (var selection in selectionSet.Selections)
+            {
+                var stop = selection switch
                 {
-                    GraphQLField field => 1 + (PageSize(field, variablePageSize) * Cost(field.SelectionSet, variablePageSize, path)),
-                    GraphQLInlineFragment inline => Cost(inline.SelectionSet, variablePageSize, path),
-                    GraphQLFragmentSpread spread when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
-                                                      && path.Add(fragment.FragmentName.Name.StringValue)
-                        => CostAndLeave(fragment, variablePageSize, path),
-                    _ => 0,
+                    GraphQLField field => Field(field, depth, multiplier, isRoot),
+                    GraphQLInlineFragment inline => Walk(inline.SelectionSet, depth, multiplier, isRoot),
+                    GraphQLFragmentSpread spread => Spread(spread, depth, multiplier, isRoot),
+                    _ => false,
                 };
-                total = Math.Min(total, int.MaxValue);
-            }
-            return total;
-        }
-
-        private long CostAndLeave(GraphQLFragmentDefinition fragment, int variablePageSize, HashSet<string> path)
-        {
-            var cost = Cost(fragment.SelectionSet, variablePageSize, path);
-            path.Remove(fragment.FragmentName.Name.StringValue);
-            return cost;
-        }
-
-        private static long PageSize(GraphQLField field, int variablePageSize)
-        {
-            long size = 1;
-            foreach (var argument in field.Arguments?.Items ?? [])
-            {
-                var name = argument.Name.StringValue;
-                if (name is "first" or "last")
+                if (stop)
                 {
-                    size = Math.Max(size, argument.Value switch
-                    {
-                        GraphQLIntValue literal when int.TryParse(literal.Value.Span, out var n) => Math.Max(n, 1),
-                        GraphQLVariable => variablePageSize,
-                        _ => 1,
-                    });
+                    return true;
                 }
+            }
+            return false;
+        }
+
+        private bool Field(GraphQLField field, int depth, double multiplier, bool isRoot)
+        {
+            if (field.Alias is not null)
+            {
+                Aliases++;
+            }
+            if (isRoot)
+            {
+                RootFields++;
+            }
+            Cost += multiplier;
+            if (Cost > limits.MaxCost)
+            {
+                Error = new TransportValidationError(TransportErrorCodes.TooCostly,
+                    $"The operation costs more than {limits.MaxCost} (each field counts once per item of the lists it is in; lower first/last).");
+                return true;
+            }
+            return Walk(field.SelectionSet, depth + 1, multiplier * PageSize(field), isRoot: false);
+        }
+
+        private bool Spread(GraphQLFragmentSpread spread, int depth, double multiplier, bool isRoot)
+        {
+            var name = spread.FragmentName.Name.StringValue;
+            // Cycles are reported by the standard rules; here they are simply not followed.
+            if (!_expanding.Add(name) || context.Document.FindFragmentDefinition(spread.FragmentName.Name) is not { } fragment)
+            {
+                return false;
+            }
+            var stop = Walk(fragment.SelectionSet, depth, multiplier, isRoot);
+            _expanding.Remove(name);
+            return stop;
+        }
+
+        private double PageSize(GraphQLField field)
+        {
+            if (field.Arguments is null)
+            {
+                return 1;
+            }
+            double size = 1;
+            foreach (var argument in field.Arguments)
+            {
+                if (argument.Name.Value != "first" && argument.Name.Value != "last")
+                {
+                    continue;
+                }
+                var value = argument.Value switch
+                {
+                    GraphQLIntValue literal when long.TryParse(literal.Value.Span, out var n) => n,
+                    // Variables are not coerced yet: a non-number is left to the standard variable errors.
+                    GraphQLVariable variable when context.Variables?.TryGetValue(variable.Name.StringValue, out var v) == true => v switch
+                    {
+                        int i => i,
+                        long l => l,
+                        double d => d,
+                        decimal m => (double)m,
+                        _ => 1,
+                    },
+                    _ => 1,
+                };
+                size = Math.Max(size, value);
             }
             return size;
         }
-
-        public int CountFields(GraphQLSelectionSet set, HashSet<string> path)
-        {
-            var count = 0;
-            foreach (var selection in set.Selections)
-            {
-                count += selection switch
-                {
-                    GraphQLField => 1,
-                    GraphQLInlineFragment inline => CountFields(inline.SelectionSet, path),
-                    GraphQLFragmentSpread spread when fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
-                                                      && path.Add(fragment.FragmentName.Name.StringValue)
-                        => CountAndLeave(fragment, path),
-                    _ => 0,
-                };
-            }
-            return count;
-        }
-
-        private int CountAndLeave(GraphQLFragmentDefinition fragment, HashSet<string> path)
-        {
-            var count = CountFields(fragment.SelectionSet, path);
-            path.Remove(fragment.FragmentName.Name.StringValue);
-            return count;
-        }
     }
 }
+
+/// <summary>The limits, from <see cref="GraphQLTransportOptions"/>.</summary>
+public sealed record QueryLimits(int MaxDepth, int MaxAliases, int MaxRootFields, int MaxCost);

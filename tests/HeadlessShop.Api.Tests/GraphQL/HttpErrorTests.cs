@@ -12,7 +12,7 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     [InlineData("{not json", HttpStatusCode.BadRequest, "BAD_REQUEST")]
     [InlineData("""{"variables": {}}""", HttpStatusCode.BadRequest, "BAD_REQUEST")]
     [InlineData("""{"query": 42}""", HttpStatusCode.BadRequest, "BAD_REQUEST")]
-    [InlineData("[]", HttpStatusCode.BadRequest, "BAD_REQUEST")]
+    [InlineData("[]", HttpStatusCode.BadRequest, "BATCHING_NOT_SUPPORTED")]
     [InlineData("""{"query": "{ products(first: 1) { nodes { noSuchField } } }"}""", HttpStatusCode.OK, "GRAPHQL_VALIDATION_FAILED")]
     [InlineData("""{"query": "{ products(first: ) { totalCount }"}""", HttpStatusCode.OK, "GRAPHQL_PARSE_FAILED")]
     [InlineData("""{"query": "query($n: Int) { products(first: $n) { totalCount } }", "variables": {"n": "five"}}""", HttpStatusCode.OK, "BAD_USER_INPUT")]
@@ -33,58 +33,39 @@ public sealed class HttpErrorTests(SqliteShopApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Wrong_media_type_is_415_and_writes_over_get_are_405()
+    public async Task Wrong_media_type_is_415_and_get_without_query_is_400()
     {
         var client = factory.CreateClient();
         var text = await client.PostAsync("/graphql", new StringContent("{ __typename }", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
 
-        var empty = await client.GetAsync("/graphql");
-        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
-        var get = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("{ products(first: 1) { totalCount } }"));
-        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.NotNull(JsonNode.Parse(await get.Content.ReadAsStringAsync())!["data"]!["products"]!["totalCount"]);
-
-        var write = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("mutation { __typename }"));
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, write.StatusCode);
-        Assert.Equal("POST", write.Content.Headers.Allow.Single());
-
-        var put = await client.PutAsync("/graphql", new StringContent("{}", Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        var get = await client.GetAsync("/graphql");
+        Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
+        var delete = await client.DeleteAsync("/graphql");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+        Assert.Equal(["GET", "POST"], delete.Content.Headers.Allow.ToArray());
     }
 
     [Fact]
-    public async Task Request_errors_are_400_when_the_client_accepts_graphql_response_json()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent("""{"query": "{ products(first: 1) { nodes { noSuchField } } }"}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/graphql-response+json");
-        var response = await factory.CreateClient().SendAsync(request);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/graphql-response+json", response.Content.Headers.ContentType?.MediaType);
-        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("GRAPHQL_VALIDATION_FAILED", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
-        Assert.Null(json["data"]);
-    }
-
-    [Fact]
-    public async Task Abusive_shapes_are_refused_by_the_shop_with_their_codes()
+    public async Task A_query_runs_over_GET_and_a_subscription_over_HTTP_points_to_WebSocket()
     {
         var client = factory.CreateClient();
-        var aliases = "{ " + string.Join(' ', Enumerable.Range(0, 31).Select(i => $"a{i}: __typename")) + " }";
-        var costly = "{ a: products(first: 100) { totalCount } " + string.Join(' ', Enumerable.Range(0, 19).Select(i => $"p{i}: products(first: 100) {{ nodes {{ ...Wide }} }}"))
-            + " } fragment Wide on Product { " + string.Join(' ', Enumerable.Repeat("id name slug", 10)) + " }";
-        foreach (var (query, code) in new[] { (aliases, "TOO_MANY_ALIASES"), (costly, "QUERY_TOO_COSTLY") })
+        var get = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("{ __typename }"));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("Query", JsonNode.Parse(await get.Content.ReadAsStringAsync())!["data"]!["__typename"]!.GetValue<string>());
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
         {
-            var response = await client.PostAsync("/graphql",
-                new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json"));
-            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Null(json["data"]);
-            Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]!["code"]!.GetValue<string>() == code);
-        }
+            Content = new StringContent(new JsonObject
+            {
+                ["query"] = "subscription { productAvailabilityChanged(productId: \"x\") { sku quantityAvailable } }",
+            }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        var subscription = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, subscription.StatusCode);
+        var body = JsonNode.Parse(await subscription.Content.ReadAsStringAsync())!;
+        Assert.Equal("SUBSCRIPTION_REQUIRES_WEBSOCKET", body["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
     }
 
     [Fact]
