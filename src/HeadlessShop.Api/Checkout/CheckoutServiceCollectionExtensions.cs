@@ -41,6 +41,7 @@ public static class CheckoutServiceCollectionExtensions
         services.AddSingleton<IQueryFields, OrderQueryFields>();
         services.AddSingleton<IMutationFields, CheckoutMutationFields>();
         services.AddSingleton<IMutationFields, OrderMutationFields>();
+        services.AddSingleton<ISubscriptionFields, OrderSubscriptionFields>();
         services.AddSingleton<OrderExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<OrderExpiry>());
         return builder;
