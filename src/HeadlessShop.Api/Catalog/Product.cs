@@ -22,6 +22,9 @@ public sealed class Product
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>Soft delete: hidden from storefront reads and search, kept for order history.</summary>
+    public DateTime? DeletedAt { get; set; }
+
     public List<ProductVariant> Variants { get; set; } = [];
     public List<ProductImage> Images { get; set; } = [];
     public List<ProductOption> Options { get; set; } = [];
