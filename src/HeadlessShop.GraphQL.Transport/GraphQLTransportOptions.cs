@@ -29,6 +29,12 @@ public sealed class GraphQLTransportOptions
     /// <summary>Longest document text, in characters, checked before parsing.</summary>
     public int MaxDocumentLength { get; set; } = 16 * 1024;
 
+    /// <summary>Serves GraphiQL at GET on the endpoint to clients that prefer <c>text/html</c> (browsers).</summary>
+    public bool GraphiQL { get; set; } = true;
+
+    /// <summary>The query GraphiQL opens with for a visitor who has none saved; the host sets one for its schema.</summary>
+    public string GraphiQLDefaultQuery { get; set; } = "{\n  __typename\n}\n";
+
     /// <summary>Only trusted documents (by <c>documentId</c>) run; free-form documents and APQ registrations are refused.</summary>
     public bool PersistedOnly { get; set; }
 
