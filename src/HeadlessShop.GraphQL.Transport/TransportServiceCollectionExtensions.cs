@@ -50,7 +50,12 @@ public static class TransportServiceCollectionExtensions
                 : Results.NotFound().ExecuteAsync(context));
         endpoints.MapGet(pattern.TrimEnd('/') + "/schema.graphql", async (HttpContext context) =>
         {
-            // The schema as SDL, for partners' code generators; printed once per process.
+            // The schema as SDL, for partners' code generators; printed once per process. It is introspection.
+            if (!context.RequestServices.GetRequiredService<IOptions<GraphQLTransportOptions>>().Value.Introspection)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
             var schema = context.RequestServices.GetRequiredService<global::GraphQL.Types.ISchema>();
             context.Response.ContentType = "application/graphql; charset=utf-8";
             context.Response.Headers.CacheControl = "public, max-age=300";
