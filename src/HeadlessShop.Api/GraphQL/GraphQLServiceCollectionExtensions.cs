@@ -11,10 +11,11 @@ public static class GraphQLServiceCollectionExtensions
 {
     /// <summary>What GraphiQL opens with for a first-time visitor.</summary>
     private const string GraphiQLDefaultQuery = """
-        # HeadlessShop storefront API. Run with the play button or Ctrl+Enter; the schema is in the docs pane.
-        # Signed-in fields (me, orders) need a token: customerLogin returns one; put
-        #   { "Authorization": "Bearer <accessToken>" }
-        # into Headers below. Subscriptions run over this path's WebSocket.
+        # HeadlessShop storefront API: Ctrl+Enter runs.
+        # Signed-in fields (me, orders): customerLogin
+        # returns an accessToken; put it in Headers:
+        # { "Authorization": "Bearer <accessToken>" }
+        # Subscriptions use this path's WebSocket.
         query FirstProducts {
           products(first: 5) {
             nodes {
