@@ -1,6 +1,6 @@
 // Opens GraphiQL in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core: no browser download),
-// sets a query and a bearer header, runs it, waits for the result pane, runs a subscription over the WebSocket,
-// and saves a screenshot. Usage: node graphiql.mjs <page url> <screenshot.png>
+// sets a query and a bearer header, runs it, waits for the result pane, runs a subscription over the WebSocket
+// (recording its connection_init payload), and saves a screenshot. Usage: node graphiql.mjs <page url> <screenshot.png>
 // The last line is a JSON summary for the calling test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ if (!url || !screenshot) {
 }
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const profile = mkdtempSync(join(tmpdir(), 'graphiql-chromium-'));
-const summary = { result: null, subscription: null, authorization: null, cspViolations: [], pageErrors: [], failedRequests: [] };
+const summary = { result: null, subscription: null, authorization: null, connectionInit: null, cspViolations: [], pageErrors: [], failedRequests: [] };
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath,
   headless: true,
@@ -29,6 +29,10 @@ try {
   page.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) summary.failedRequests.push(`${r.status()} ${r.url()}`);
   });
+  page.on('websocket', (ws) => ws.on('framesent', (frame) => {
+    const message = JSON.parse(String(frame.payload));
+    if (message.type === 'connection_init') summary.connectionInit = message.payload ?? null;
+  }));
   page.on('request', (r) => {
     const body = r.postData() ?? '';
     if (r.method() === 'POST' && body.includes('Chromium')) summary.authorization = r.headers()['authorization'] ?? null;
@@ -52,7 +56,7 @@ try {
   // Headers editor (bottom pane, opened by default): the bearer token goes here.
   const headers = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
   await page.waitForSelector(headers, { timeout: 10000 });
-  await page.$eval(headers, (el) => el.CodeMirror.setValue('{ "Authorization": "Bearer graphiql-test-token" }'));
+  await page.$eval(headers, (el) => el.CodeMirror.setValue('{ "Authorization": "Bearer alice" }'));
   // Type the query as a user would, into the focused query editor.
   await page.$eval(editor, (el) => el.CodeMirror.setValue(''));
   await page.click(editor);
