@@ -76,3 +76,21 @@ public sealed class GraphiQLPageTests(TransportTestServer server) : IClassFixtur
         Assert.Equal("application/graphql", sdl.Content.Headers.ContentType?.MediaType);
     }
 }
+
+/// <summary>The transport with <c>GraphQL:GraphiQL</c> switched off.</summary>
+public sealed class NoGraphiQLTestServer() : TransportTestServer(new Dictionary<string, string?> { ["GraphQL:GraphiQL"] = "false" });
+
+public sealed class GraphiQLSwitchTests(NoGraphiQLTestServer server) : IClassFixture<NoGraphiQLTestServer>
+{
+    [Fact]
+    public async Task Switched_off_a_browser_gets_GraphQL_and_the_assets_are_404()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql?query=" + Uri.EscapeDataString("{ hello }"));
+        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        using var page = await server.Client.SendAsync(request);
+        Assert.Equal("application/json", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Hello, world!", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var asset = await server.Client.GetAsync("/graphql/graphiql/graphiql.min.js");
+        Assert.Equal(HttpStatusCode.NotFound, asset.StatusCode);
+    }
+}
