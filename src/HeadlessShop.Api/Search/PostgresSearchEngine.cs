@@ -170,6 +170,8 @@ internal sealed class PostgresSearchEngine(IDbContextFactory<ShopDbContext> cont
         };
         descending ^= query.Reverse;
         var direction = descending ? "DESC" : "ASC";
-        return column is null ? $"id {direction}" : $"{column} {direction}, id {direction}";
+        // Equally relevant hits keep catalog order (oldest first); other keys break ties in their own direction.
+        var tieBreak = column == "rank" ? (descending ? "ASC" : "DESC") : direction;
+        return column is null ? $"id {direction}" : $"{column} {direction}, id {tieBreak}";
     }
 }
