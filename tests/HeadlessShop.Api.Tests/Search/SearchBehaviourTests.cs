@@ -292,6 +292,46 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
     }
 
     [Fact]
+    public async Task Variant_and_category_edits_reach_facets_and_text_at_once()
+    {
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var product = await db.Products.Where(p => p.DeletedAt == null).OrderBy(p => p.Id).FirstAsync();
+        db.ProductVariants.Add(new ProductVariant
+        {
+            ProductId = product.Id,
+            Sku = $"FUCHSIA-{product.Id}",
+            Name = "Fuchsia",
+            PriceMinor = product.PriceMinMinor,
+            Position = 99,
+            OptionValues = [new("Color", "Fuchsia")],
+            Stock = new StockLevel { OnHand = 1 },
+        });
+        await db.SaveChangesAsync();
+
+        var fuchsia = await SearchAsync(new { query = "", facets = new[] { new { name = "color", values = new[] { "Fuchsia" } } }, first = 5 });
+        Assert.Equal([product.Id], fuchsia["hits"]!["edges"]!.AsArray().Select(e => IdOf(e!)));
+        Assert.Equal(1, FacetCounts(fuchsia, "color")["Fuchsia"]);
+
+        var hats = await db.Categories.AsTracking().SingleAsync(c => c.Slug == "hats");
+        var inHats = await db.Products.CountAsync(p => p.CategoryId == hats.Id && p.DeletedAt == null);
+        hats.Name = "Headwear";
+        await db.SaveChangesAsync();
+        try
+        {
+            var headwear = await SearchAsync(new { query = "headwear", first = 0 });
+            Assert.True(inHats > 0);
+            Assert.Equal(inHats, headwear["totalCount"]!.GetValue<int>());
+        }
+        finally
+        {
+            hats.Name = "Hats";
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(0, (await SearchAsync(new { query = "headwear", first = 0 }))["totalCount"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_stock_change_reaches_every_indexer()
     {
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
