@@ -6,6 +6,7 @@ using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.Api.Payments;
+using HeadlessShop.Api.Search;
 using HeadlessShop.Api.Infrastructure.Events;
 using HeadlessShop.GraphQL.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,7 @@ public static class ShopApplication
         builder.AddShopCors();
         builder.AddShopGraphQL();
         builder.AddCatalog();
+        builder.AddSearch();
         builder.AddCarts();
         builder.AddCustomers();
         builder.AddCheckout();
