@@ -42,6 +42,7 @@ public static partial class TypesenseServiceCollectionExtensions
                 AddStrategies(pipeline, o, context.ServiceProvider, attempt * (o.MaxRetries + 1) + TimeSpan.FromSeconds(o.MaxRetries * 10), attempt, "indexing");
             });
 
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TypesenseClient>();
         services.TryAddSingleton<SearchDocumentReader>();
         services.TryAddSingleton<TypesenseSearchIndexer>();
