@@ -50,6 +50,10 @@ public sealed class TypesenseClient(IHttpClientFactory clients)
     public Task<TypesenseAlias?> RetrieveAliasAsync(string alias, CancellationToken cancellationToken) =>
         SendOrNullAsync<TypesenseAlias>(IndexingClientName, HttpMethod.Get, $"/aliases/{Segment(alias)}", null, cancellationToken);
 
+    /// <summary>Removes the alias (not its collection); false when there was none.</summary>
+    public async Task<bool> DeleteAliasAsync(string alias, CancellationToken cancellationToken) =>
+        await SendOrNullAsync<TypesenseAlias>(IndexingClientName, HttpMethod.Delete, $"/aliases/{Segment(alias)}", null, cancellationToken) is not null;
+
     /// <summary>
     /// Imports one JSONL batch with <c>action=upsert</c>. Typesense answers 200 even when documents fail, one result
     /// line per document in order; the failed lines are returned for the caller to surface.
