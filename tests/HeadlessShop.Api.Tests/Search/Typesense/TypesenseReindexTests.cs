@@ -18,23 +18,6 @@ public sealed class TypesenseReindexTests(TypesenseApiFactory factory) : IClassF
 
     private TypesenseStandIn Typesense => factory.Typesense;
 
-    /// <summary>A Typesense that accepts the reindex calls: collections echo their schema, imports succeed line by line (slowly).</summary>
-    private void AnswerReindex(string previousCollection, TimeSpan importDelay)
-    {
-        Typesense.Answer("GET", "/aliases/products", 200, $$"""{"name": "products", "collection_name": "{{previousCollection}}"}""");
-        Typesense.AnswerWith("POST", "/collections", r =>
-        {
-            var schema = JsonNode.Parse(r.Body!)!;
-            return (201, new JsonObject { ["name"] = schema["name"]!.GetValue<string>(), ["num_documents"] = 0, ["fields"] = schema["fields"]!.DeepClone() }.ToJsonString());
-        });
-        Typesense.AnswerWith("POST", "/collections/*/documents/import", r =>
-            (200, string.Join('\n', r.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(_ => """{"success": true}"""))), importDelay);
-        Typesense.AnswerWith("PUT", "/aliases/products", r =>
-            (200, $$"""{"name": "products", "collection_name": "{{JsonNode.Parse(r.Body!)!["collection_name"]!.GetValue<string>()}}"}"""));
-        Typesense.Answer("DELETE", $"/collections/{previousCollection}", 200, $$"""{"name": "{{previousCollection}}", "num_documents": 25, "fields": []}""");
-        Typesense.AnswerWith("POST", "/multi_search", r => TypesenseStandIn.AnyMultiSearch(r, 1, 2));
-    }
-
     private async Task<List<long>> LiveProductIdsAsync()
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>().CreateDbContextAsync();
@@ -56,7 +39,7 @@ public sealed class TypesenseReindexTests(TypesenseApiFactory factory) : IClassF
     [Fact]
     public async Task Reindex_under_concurrent_search_load_loses_no_query_and_swaps_the_alias_then_drops_the_old_collection()
     {
-        AnswerReindex("products_old", importDelay: TimeSpan.FromMilliseconds(80));
+        Typesense.AnswerReindex("products_old", importDelay: TimeSpan.FromMilliseconds(80));
         var deleted = await SoftDeleteOneProductAsync();
         var live = await LiveProductIdsAsync();
         Typesense.ClearRequests();
@@ -127,7 +110,7 @@ public sealed class TypesenseReindexTests(TypesenseApiFactory factory) : IClassF
     [Fact]
     public async Task A_failed_import_drops_the_half_built_collection_and_leaves_the_alias_alone()
     {
-        AnswerReindex("products_live", importDelay: TimeSpan.Zero);
+        Typesense.AnswerReindex("products_live", importDelay: TimeSpan.Zero);
         Typesense.Answer("POST", "/collections/*/documents/import", 200,
             "{\"success\": true}\n{\"success\": false, \"error\": \"Field `price_min` must be an int64.\", \"document\": \"{}\"}");
         Typesense.Answer("DELETE", "/collections/*", 200, """{"name": "x", "num_documents": 0, "fields": []}""");
@@ -148,7 +131,7 @@ public sealed class TypesenseReindexTests(TypesenseApiFactory factory) : IClassF
     [Fact]
     public async Task Upsert_imports_live_products_and_deletes_gone_ones_from_the_alias()
     {
-        AnswerReindex("products_live", importDelay: TimeSpan.Zero);
+        Typesense.AnswerReindex("products_live", importDelay: TimeSpan.Zero);
         Typesense.Answer("DELETE", "/collections/products/documents/*", 200, """{"id": "0"}""");
         var deleted = await SoftDeleteOneProductAsync();
         var live = (await LiveProductIdsAsync())[0];

@@ -93,6 +93,23 @@ public sealed class TypesenseStandIn : IDisposable
                 return (IResponseMessage)message;
             })));
 
+    /// <summary>A Typesense that accepts the reindex calls: collections echo their schema, imports succeed line by line (slowly).</summary>
+    public void AnswerReindex(string previousCollection, TimeSpan importDelay)
+    {
+        Answer("GET", "/aliases/products", 200, $$"""{"name": "products", "collection_name": "{{previousCollection}}"}""");
+        AnswerWith("POST", "/collections", r =>
+        {
+            var schema = JsonNode.Parse(r.Body!)!;
+            return (201, new JsonObject { ["name"] = schema["name"]!.GetValue<string>(), ["num_documents"] = 0, ["fields"] = schema["fields"]!.DeepClone() }.ToJsonString());
+        });
+        AnswerWith("POST", "/collections/*/documents/import", r =>
+            (200, string.Join('\n', r.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(_ => """{"success": true}"""))), importDelay);
+        AnswerWith("PUT", "/aliases/products", r =>
+            (200, $$"""{"name": "products", "collection_name": "{{JsonNode.Parse(r.Body!)!["collection_name"]!.GetValue<string>()}}"}"""));
+        Answer("DELETE", $"/collections/{previousCollection}", 200, $$"""{"name": "{{previousCollection}}", "num_documents": 25, "fields": []}""");
+        AnswerWith("POST", "/multi_search", r => TypesenseStandIn.AnyMultiSearch(r, 1, 2));
+    }
+
     /// <summary>The node dies: connections are refused until <see cref="Restart"/>.</summary>
     public void Stop()
     {
