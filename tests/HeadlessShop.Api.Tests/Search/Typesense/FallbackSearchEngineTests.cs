@@ -11,7 +11,7 @@ namespace HeadlessShop.Api.Tests.Search.Typesense;
 /// The application's <see cref="ISearchEngine"/> with Typesense configured: kill the node mid-test, every search still
 /// answers (from the database engine, <c>engine: DATABASE</c>); bring it back, answers switch back to TYPESENSE.
 /// </summary>
-public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory) : IClassFixture<TypesenseApiFactory>
+public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<TypesenseApiFactory>
 {
     private static readonly SearchQuery Query = new("snekers", [new FacetSelection("brand", ["Acme", "Zenith"])], 1000, 20000, SearchSortKey.Relevance, false, 20, 0);
 
@@ -27,14 +27,20 @@ public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory) : ICl
         using var fallbacks = new FallbackCounter();
         var databaseCallsBefore = factory.DatabaseEngine.Calls;
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         factory.Typesense.Stop();
+        output.WriteLine($"stand-in stopped in {clock.ElapsedMilliseconds} ms");
         // Sequential and concurrent searches while the node is dead: every one answers.
         var down = new List<SearchHits>();
         for (var i = 0; i < 5; i++)
         {
+            clock.Restart();
             down.Add(await Engine.SearchAsync(Query, CancellationToken.None));
+            output.WriteLine($"search {i} while down: {down[^1].Engine} in {clock.ElapsedMilliseconds} ms");
         }
+        clock.Restart();
         down.AddRange(await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Engine.SearchAsync(Query, CancellationToken.None))));
+        output.WriteLine($"20 concurrent searches while down: {clock.ElapsedMilliseconds} ms");
 
         Assert.All(down, hits => Assert.Equal(SearchEngineKind.Database, hits.Engine));
         Assert.All(down, hits => Assert.Equal([1L], hits.ProductIds));
@@ -44,9 +50,13 @@ public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory) : ICl
         Assert.Contains("answered by the database engine", warning.Message, StringComparison.Ordinal);
         Assert.Contains(factory.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("circuit opened", StringComparison.Ordinal));
 
+        clock.Restart();
         factory.Typesense.Restart();
+        output.WriteLine($"stand-in restarted in {clock.ElapsedMilliseconds} ms");
+        clock.Restart();
         // The open circuit keeps answering from the database until its half-open probe reaches the node again.
         var recovered = await WaitForTypesenseAsync();
+        output.WriteLine($"back on Typesense after {recovered.Before.Count} more database answers, {clock.ElapsedMilliseconds} ms");
         Assert.All(recovered.Before, hits => Assert.Equal(SearchEngineKind.Database, hits.Engine));
         for (var i = 0; i < 5; i++)
         {
