@@ -49,6 +49,13 @@ public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory, Xunit
         var warning = Assert.Single(factory.Logs.Entries, e => e.Level == LogLevel.Warning && e.Category.EndsWith(nameof(FallbackSearchEngine), StringComparison.Ordinal));
         Assert.Contains("answered by the database engine", warning.Message, StringComparison.Ordinal);
         Assert.Contains(factory.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("circuit opened", StringComparison.Ordinal));
+        // Readiness reports the outage as degraded (search still answers), never as unready.
+        using var http = factory.CreateClient();
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        var check = System.Text.Json.Nodes.JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!["typesense"]!;
+        Assert.Equal("Degraded", check["status"]!.GetValue<string>());
+        Assert.Contains("search uses the database", check["description"]!.GetValue<string>(), StringComparison.Ordinal);
 
         clock.Restart();
         factory.Typesense.Restart();
@@ -65,6 +72,8 @@ public sealed class FallbackSearchEngineTests(TypesenseApiFactory factory, Xunit
             Assert.Equal([3L, 2L, 1L], hits.ProductIds);
         }
         Assert.Contains(factory.Logs.Entries, e => e.Message.Contains("Typesense answers searches again", StringComparison.Ordinal));
+        using var readyAgain = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal("Healthy", System.Text.Json.Nodes.JsonNode.Parse(await readyAgain.Content.ReadAsStringAsync())!["checks"]!["typesense"]!["status"]!.GetValue<string>());
     }
 
     [Fact]
