@@ -16,7 +16,6 @@ public sealed record TypesenseField(string Name, string Type)
 public sealed record TypesenseCollectionSchema(string Name, IReadOnlyList<TypesenseField> Fields)
 {
     public string? DefaultSortingField { get; init; }
-    public IReadOnlyList<string>? TokenSeparators { get; init; }
 }
 
 /// <summary>GET/POST /collections answers: the schema plus the document count.</summary>
@@ -45,7 +44,6 @@ public sealed record TypesenseSearch
     public int? Limit { get; init; }
     public int? PerPage { get; init; }
     public string? IncludeFields { get; init; }
-    public string? HighlightFields { get; init; }
 }
 
 public sealed record TypesenseMultiSearchRequest(IReadOnlyList<TypesenseSearch> Searches);
