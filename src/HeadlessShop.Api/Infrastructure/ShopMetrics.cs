@@ -16,4 +16,8 @@ public static class ShopMetrics
     /// <summary>Checkouts by outcome: placed, then Succeeded / RequiresAction / Declined from the gateway.</summary>
     public static readonly Counter<long> CheckoutOutcomes =
         Meter.CreateCounter<long>("checkout.outcomes", unit: "{checkout}", description: "Checkouts by outcome");
+
+    /// <summary>Searches the database answered because Typesense could not (timeout, error, open circuit), by reason.</summary>
+    public static readonly Counter<long> SearchFallbacks =
+        Meter.CreateCounter<long>("search.fallbacks", unit: "{search}", description: "Searches answered by the database engine because Typesense was unavailable");
 }
