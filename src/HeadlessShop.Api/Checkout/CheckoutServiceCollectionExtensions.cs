@@ -12,12 +12,17 @@ public static class CheckoutServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
-        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName);
+        var stripe = services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName);
         var gateway = ChooseGateway(builder.Configuration);
         services.AddSingleton(gateway);
         services.AddSingleton<TestPaymentGateway>();
         if (gateway.UsesStripe)
         {
+            // Checked when the server starts, so operator commands (migrate, seed, reindex) run without payment secrets.
+            stripe.Validate(o => !string.IsNullOrWhiteSpace(o.SecretKey) && !string.IsNullOrWhiteSpace(o.WebhookSecret),
+                    "The Stripe gateway (the Production default) needs Stripe__SecretKey (sk_...) and Stripe__WebhookSecret (whsec_...); " +
+                    "set Payments__Gateway=Test explicitly for a staging or load-test stack that takes no money.")
+                .ValidateOnStart();
             services.AddHttpClient(nameof(StripePaymentGateway));
             services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
         }
@@ -56,17 +61,6 @@ public static class CheckoutServiceCollectionExtensions
             throw new InvalidOperationException("Payments__Gateway must be Stripe or Test.", e);
         }
         var mode = configuration.GetSection(ShopOptions.SectionName).Get<ShopOptions>()?.Mode ?? ShopMode.Embedded;
-        var gateway = new ActivePaymentGateway(payments.EffectiveGateway(mode));
-        if (gateway.UsesStripe)
-        {
-            var stripe = configuration.GetSection(StripeOptions.SectionName).Get<StripeOptions>() ?? new StripeOptions();
-            if (string.IsNullOrWhiteSpace(stripe.SecretKey) || string.IsNullOrWhiteSpace(stripe.WebhookSecret))
-            {
-                throw new InvalidOperationException(
-                    "The Stripe gateway (the Production default) needs Stripe__SecretKey (sk_...) and Stripe__WebhookSecret (whsec_...); " +
-                    "set Payments__Gateway=Test explicitly for a staging or load-test stack that takes no money.");
-            }
-        }
-        return gateway;
+        return new ActivePaymentGateway(payments.EffectiveGateway(mode));
     }
 }

@@ -17,10 +17,11 @@ public sealed class PaymentConfigurationTests
     ];
 
     [Fact]
-    public void Production_without_a_gateway_choice_needs_the_Stripe_keys_and_names_them()
+    public async Task Production_without_a_gateway_choice_refuses_to_serve_without_the_Stripe_keys_and_names_them()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ShopApplication.Build(Production()));
+        await using var app = ShopApplication.Build(Production());
 
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Stripe__SecretKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("Stripe__WebhookSecret", error.Message, StringComparison.Ordinal);
         Assert.Contains("Payments__Gateway=Test", error.Message, StringComparison.Ordinal);
