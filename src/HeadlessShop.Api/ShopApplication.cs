@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Admin;
 using HeadlessShop.Api.Carts;
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Checkout;
@@ -39,6 +40,7 @@ public static class ShopApplication
         builder.AddCarts();
         builder.AddCustomers();
         builder.AddCheckout();
+        builder.AddAdmin();
         // Until authentication registers its own, every caller is anonymous.
         builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 

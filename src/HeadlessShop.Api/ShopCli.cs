@@ -16,7 +16,7 @@ namespace HeadlessShop.Api;
 /// </summary>
 public static class ShopCli
 {
-    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "--help", "-h", "-?", "--version"];
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "admin", "--help", "-h", "-?", "--version"];
 
     // EF Core logs the expected "no history table yet" probe of a fresh database as an error; commands print their own outcome.
     private static readonly string[] CommandHostArguments = ["--Logging:LogLevel:Microsoft.EntityFrameworkCore=None"];
@@ -96,6 +96,7 @@ public static class ShopCli
         root.Subcommands.Add(seed);
         root.Subcommands.Add(schema);
         root.Subcommands.Add(EventsCommand.Create(WithAppAsync));
+        root.Subcommands.Add(Admin.AdminCommand.Create(WithAppAsync));
         return root;
     }
 
