@@ -18,7 +18,8 @@ internal static partial class Slugs
     /// <summary>"Trail Runner Pro (Men's)" becomes "trail-runner-pro-men-s"; accents are folded ("Café" is "cafe").</summary>
     public static string FromName(string name)
     {
-        var folded = (name ?? "").Normalize(NormalizationForm.FormD);
+        // InvariantGlobalization is on (no ICU): fold the common Latin accents by table rather than by normalization.
+        var folded = name ?? "";
         var slug = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {
@@ -26,7 +27,7 @@ internal static partial class Slugs
             {
                 continue;
             }
-            var lower = char.ToLowerInvariant(c);
+            var lower = Fold(char.ToLowerInvariant(c));
             if (lower is >= 'a' and <= 'z' or >= '0' and <= '9')
             {
                 slug.Append(lower);
@@ -42,6 +43,15 @@ internal static partial class Slugs
             text = text[..GeneratedMaxLength].TrimEnd('-');
         }
         return text.Length == 0 ? "item" : text;
+    }
+
+    private const string Accented = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž";
+    private const string Plain = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzz";
+
+    private static char Fold(char c)
+    {
+        var at = Accented.IndexOf(c, StringComparison.Ordinal);
+        return at >= 0 ? Plain[at] : c;
     }
 
     /// <summary><paramref name="wanted"/> when free, else the first free "wanted-2", "wanted-3", … among <paramref name="slugs"/>.</summary>
