@@ -96,7 +96,12 @@ public static class ShopCli
         root.Subcommands.Add(seed);
         root.Subcommands.Add(schema);
         root.Subcommands.Add(EventsCommand.Create(WithAppAsync));
-        root.Subcommands.Add(Admin.AdminCommand.Create(WithAppAsync));
+        // Like seed: the schema must be current (SQLite is created in place) before a staff account is written.
+        root.Subcommands.Add(Admin.AdminCommand.Create(action => WithAppAsync(async app =>
+        {
+            var code = await EnsureSchemaAsync(app, apply: false, CancellationToken.None);
+            return code != 0 ? code : await action(app);
+        })));
         return root;
     }
 
