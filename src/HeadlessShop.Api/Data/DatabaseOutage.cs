@@ -4,12 +4,12 @@ using GraphQL.Execution;
 
 namespace HeadlessShop.Api.Data;
 
-/// <summary>Tells a database outage (unreachable, restarting, too slow) from a bug, and reports it to clients as one.</summary>
+/// <summary>Tells an outage of the database or Redis (unreachable, restarting, too slow) from a bug, and reports it to clients as one.</summary>
 public static class DatabaseOutage
 {
     public const string Code = "SERVICE_UNAVAILABLE";
 
-    /// <summary>True when <paramref name="exception"/> (or one it wraps) says the database could not be reached in time.</summary>
+    /// <summary>True when <paramref name="exception"/> (or one it wraps) says PostgreSQL or Redis could not be reached in time.</summary>
     public static bool IsOutage(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -20,6 +20,7 @@ public static class DatabaseOutage
                     // A server that answered with an error is up, except while it shuts down or runs out of resources.
                     return server.IsTransient && server.SqlState is not ("40001" or "40P01");
                 case Npgsql.NpgsqlException:
+                case StackExchange.Redis.RedisConnectionException:
                 case TimeoutException:
                 case System.Net.Sockets.SocketException:
                     return true;
@@ -29,14 +30,14 @@ public static class DatabaseOutage
     }
 
     public static ExecutionError Error() =>
-        new("The shop's database is unavailable right now; nothing was changed. Retry in a moment.") { Code = Code };
+        new("The shop's data store is unavailable or too slow right now. Retry in a moment.") { Code = Code };
 }
 
 /// <summary>
 /// Turns a database outage inside any resolver into a top-level error with <c>extensions.code = SERVICE_UNAVAILABLE</c>
 /// (and nothing else changes: every other unhandled exception still goes to the transport's handler).
 /// </summary>
-public sealed class DatabaseOutageErrors : IConfigureExecution
+public sealed partial class DatabaseOutageErrors(ILogger<DatabaseOutageErrors> logger) : IConfigureExecution
 {
     public float SortOrder => 50;
 
@@ -49,6 +50,7 @@ public sealed class DatabaseOutageErrors : IConfigureExecution
         {
             if (DatabaseOutage.IsOutage(context.OriginalException))
             {
+                LogOutage(logger, context.FieldContext?.FieldDefinition.Name, context.OriginalException);
                 context.Exception = DatabaseOutage.Error();
                 return;
             }
@@ -56,4 +58,7 @@ public sealed class DatabaseOutageErrors : IConfigureExecution
         };
         return next(options);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data store unavailable in field {Field}; answered SERVICE_UNAVAILABLE")]
+    private static partial void LogOutage(ILogger logger, string? field, Exception exception);
 }
