@@ -127,6 +127,8 @@ public sealed class OutageFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Redis:KeyPrefix", RedisKeyPrefix);
         builder.UseSetting("HeadlessShop:SkipMigrationCheck", "true");
         builder.UseSetting("Jwt:SigningKey", "test-signing-key-of-at-least-32-bytes-" + RedisKeyPrefix);
+        // Production defaults to Stripe on main; this test takes no payments.
+        builder.UseSetting("Payments:Gateway", "Test");
     }
 
     public new async Task DisposeAsync()
