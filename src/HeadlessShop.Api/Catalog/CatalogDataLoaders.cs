@@ -3,15 +3,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessShop.Api.Catalog;
 
+/// <summary>Storefront products: soft-deleted ones are absent (so product, node and variant.product never show them).</summary>
 public sealed class ProductByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Product>(contexts)
 {
-    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id));
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id) && p.DeletedAt == null);
     protected override long KeyOf(Product value) => value.Id;
 }
 
 public sealed class ProductBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Product>(contexts)
 {
-    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug));
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug) && p.DeletedAt == null);
     protected override string KeyOf(Product value) => value.Slug;
 }
 
@@ -23,10 +24,11 @@ public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContex
     protected override long KeyOf(ProductVariant row) => row.ProductId;
 }
 
+/// <summary>Variants of products still sold: carts drop, and cart additions refuse, variants of deleted products.</summary>
 public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
 {
     protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
-        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id));
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null));
     protected override long KeyOf(ProductVariant value) => value.Id;
 }
 

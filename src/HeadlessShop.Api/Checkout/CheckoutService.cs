@@ -162,7 +162,9 @@ public sealed class CheckoutService(
     private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, DateTime now, CancellationToken cancellationToken)
     {
         var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
-        var variants = await db.ProductVariants.Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        // Variants of soft-deleted products are no longer sold: they count as missing.
+        var variants = await db.ProductVariants.Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
+            .ToDictionaryAsync(v => v.Id, cancellationToken);
         var errors = new List<UserError>();
         for (var i = 0; i < cart.Lines.Count; i++)
         {
