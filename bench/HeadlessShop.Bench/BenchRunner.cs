@@ -442,7 +442,11 @@ internal sealed class BenchRunner(BenchOptions options)
         }
     }
 
-    /// <summary>BenchmarkDotNet, in-process listing (execution + DataLoaders + serialization) with allocations per request.</summary>
+    /// <summary>
+    /// BenchmarkDotNet, in-process listing (execution + DataLoaders + serialization) with allocations per request. The
+    /// benchmarks run in the harness-built process (--inProcess): BenchmarkDotNet's own rebuild of the project hit its
+    /// 2-minute build timeout on a busy 2-core machine.
+    /// </summary>
     private async Task<string?> MicroBenchmarksAsync()
     {
         Step("micro benchmarks (BenchmarkDotNet, short job)");
@@ -450,7 +454,7 @@ internal sealed class BenchRunner(BenchOptions options)
         try
         {
             await ProcessRunner.RunAsync("dotnet",
-                $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --exporters github --artifacts \"{artifacts}\"",
+                $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --inProcess --exporters github --artifacts \"{artifacts}\"",
                 TimeSpan.FromMinutes(10), workingDirectory: _root);
             var reports = Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report-github.md").Order(StringComparer.Ordinal).ToList();
             var tables = new List<string>();
