@@ -33,20 +33,21 @@ internal sealed class BenchRunner(BenchOptions options)
 
         Step("services");
         _services = ParseExports(await ProcessRunner.RunAsync("bash", "scripts/services.sh start", TimeSpan.FromMinutes(10), workingDirectory: _root));
-        Step("publish");
-        var publish = Path.Combine(_work, "publish");
-        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{publish}\" -p:UseAppHost=false",
-            TimeSpan.FromMinutes(10), workingDirectory: _root);
-        var api = Path.Combine(publish, "HeadlessShop.Api.dll");
+        var api = options.ApiDll ?? await PublishAsync();
+        if (options.Only is not null || options.ApiDll is not null)
+        {
+            _notes.Add($"partial run: scenarios {(options.Only is null ? "all" : string.Join(", ", options.Only))}; API {(options.ApiDll ?? "published from this tree")}");
+        }
 
         string? listingPayload = null;
         foreach (var size in options.CatalogSizes)
         {
             var environment = await PrepareDatabaseAsync(api, size);
             await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
-            var scenarios = await DiscoverScenariosAsync(server.BaseAddress, size);
+            var available = await DiscoverScenariosAsync(server.BaseAddress, size);
+            var scenarios = available.Where(s => options.Includes(s.Name)).ToList();
             await WarmUpAsync(server.BaseAddress, scenarios);
-            if (scenarios.Find(s => s.Name == "listing-20") is { } hottest)
+            if (available.Find(s => s.Name == "listing-20") is { } hottest)
             {
                 await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), hottest, $"API @ {size}");
             }
@@ -58,7 +59,7 @@ internal sealed class BenchRunner(BenchOptions options)
                     _measurements.Add(measurement);
                 }
             }
-            if (scenarios.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
+            if (options.Includes("flash-sale") && available.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
             {
                 Step($"flash-sale @ {size}");
                 var units = options.Profile == "smoke" ? 20 : 1000;
@@ -66,22 +67,22 @@ internal sealed class BenchRunner(BenchOptions options)
                 _measurements.Add(measurement);
                 _flashSale = outcome;
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}"));
+                    $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
             listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
-            if (size == OverheadCatalogSize && scenarios.Find(s => s.Name == "small-http") is { } small)
+            if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
             {
                 await MeasureInProcessAsync(environment, small, size);
             }
         }
 
-        if (listingPayload is not null)
+        if (listingPayload is not null && (options.Includes("ref-engine") || options.Includes("ref-json")))
         {
             await MeasureReferencesAsync(listingPayload);
         }
 
-        var micro = options.Profile == "smoke" ? null : await MicroBenchmarksAsync();
+        var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
             options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale);
@@ -90,6 +91,15 @@ internal sealed class BenchRunner(BenchOptions options)
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
         Console.WriteLine($"results: {files.Markdown}, {files.Json}{(files.Plot is null ? "" : ", " + files.Plot)}");
         return 0;
+    }
+
+    private async Task<string> PublishAsync()
+    {
+        Step("publish");
+        var publish = Path.Combine(_work, "publish");
+        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{publish}\" -p:UseAppHost=false",
+            TimeSpan.FromMinutes(10), workingDirectory: _root);
+        return Path.Combine(publish, "HeadlessShop.Api.dll");
     }
 
     private async Task<Dictionary<string, string>> PrepareDatabaseAsync(string api, int size)
@@ -308,7 +318,8 @@ internal sealed class BenchRunner(BenchOptions options)
         var bodyFile = Path.Combine(_work, "small-inprocess.json");
         await File.WriteAllTextAsync(bodyFile, small.Body ?? "");
         var window = Math.Max(3, options.WarmupSeconds);
-        var rounds = options.Profile == "smoke" ? 1 : MaxSteadyWarmupSeconds / window;
+        // A fresh process needs 15-25 s of load to reach tier-1 code; capped lower than the API's warm-up to keep --quick short.
+        var rounds = options.Profile == "smoke" ? 1 : MaxInProcessWarmupSeconds / window;
         var self = typeof(BenchRunner).Assembly.Location;
         try
         {
@@ -365,6 +376,7 @@ internal sealed class BenchRunner(BenchOptions options)
     }
 
     private const int MaxSteadyWarmupSeconds = 90;
+    private const int MaxInProcessWarmupSeconds = 60;
 
     /// <summary>The catalog size the transport-overhead pair runs at (10,000, or the only size of a smoke run).</summary>
     private int OverheadCatalogSize => options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
@@ -426,7 +438,7 @@ internal sealed class BenchRunner(BenchOptions options)
             {
                 (new Scenario("ref-engine", "reference", "same listing document, GraphQL.NET + our transport over in-memory objects", listing), "/graphql"),
                 (new Scenario("ref-json", "reference", "same payload as plain JSON from a minimal endpoint", "{}"), "/json"),
-            })
+            }.Where(x => options.Includes(x.Item1.Name)))
             {
                 var measurement = await MeasureAsync(baseAddress, process.Id, scenario, size, path);
                 if (measurement is not null)
