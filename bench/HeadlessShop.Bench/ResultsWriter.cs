@@ -159,6 +159,8 @@ internal static class ResultsWriter
               + Verdict(persisted.Load.RequestsPerSecond >= plain.Load.RequestsPerSecond, $"{F(plain.Load.RequestsPerSecond - persisted.Load.RequestsPerSecond)} req/s short") + " |");
         Line($"| server peak RSS <= 400 MB through the run | {F(report.PeakRssMb)} MB | {Verdict(report.PeakRssMb <= RssTargetMb, $"{F(report.PeakRssMb - RssTargetMb)} MB over")} |");
         Line();
+        Line("For a missed target, bench/README.md (\"What the profiles show and what was tried\") has the latest profile and the changes measured.");
+        Line();
 
         Line("## Cost curves (p50 ms)");
         Line();
