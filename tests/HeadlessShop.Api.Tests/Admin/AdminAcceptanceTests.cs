@@ -66,10 +66,10 @@ public sealed class AdminAcceptanceTests(AdminFactory factory) : IClassFixture<A
     }
 
     /// <summary>
-    /// The search half of the acceptance path. The `search` field is built on another branch; once merged, remove Skip:
-    /// the product must be found within a second of productCreate and be gone within a second of productDelete.
+    /// The search half of the acceptance path: the product must be found within a second of productCreate and be gone
+    /// within a second of productDelete.
     /// </summary>
-    [Fact(Skip = "Enable after merging the search branch: needs the `search` field.")]
+    [Fact]
     public async Task A_created_product_is_found_by_search_within_a_second_and_gone_after_delete()
     {
         const string Search = "query($q: String!) { search(input: { query: $q }) { hits { nodes { id } } } }";
