@@ -2,7 +2,11 @@ using System.Globalization;
 
 namespace HeadlessShop.Bench;
 
-/// <summary>How big and how long: --quick (under 5 minutes), the default full run, or --smoke (seconds; for the test).</summary>
+/// <summary>
+/// How big and how long: --quick (under 5 minutes), the default full run, or --smoke (seconds; for the test).
+/// For A/B comparisons of two builds: --api DIR/HeadlessShop.Api.dll runs a build published elsewhere instead of
+/// publishing this tree, and --only a,b,c runs just those scenarios (names as in the results, "micro" for BenchmarkDotNet).
+/// </summary>
 public sealed record BenchOptions(
     string Profile,
     IReadOnlyList<int> CatalogSizes,
@@ -11,9 +15,14 @@ public sealed record BenchOptions(
     int DurationSeconds,
     int Connections,
     string? ResultsDirectory,
-    bool RunVendure)
+    bool RunVendure,
+    IReadOnlyList<string>? Only = null,
+    string? ApiDll = null)
 {
     public const int MaxDurationSeconds = 60;
+
+    /// <summary>Whether a scenario (or "micro" for BenchmarkDotNet) runs: all of them unless --only names some.</summary>
+    public bool Includes(string scenario) => Only is null || Only.Contains(scenario);
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -35,6 +44,12 @@ public sealed record BenchOptions(
                     break;
                 case "--sizes" when i + 1 < args.Count:
                     options = options with { CatalogSizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() };
+                    break;
+                case "--only" when i + 1 < args.Count:
+                    options = options with { Only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+                    break;
+                case "--api" when i + 1 < args.Count:
+                    options = options with { ApiDll = Path.GetFullPath(args[++i]) };
                     break;
                 case "--vendure":
                     options = options with { RunVendure = true };

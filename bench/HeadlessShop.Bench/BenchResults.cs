@@ -9,7 +9,8 @@ public sealed record Measurement(
     int? SqlStatements,
     int ResponseBytes,
     double ServerCpuCores,
-    double UnloadedMs);
+    double UnloadedMs,
+    string? CacheControl = null);
 
 public sealed record PeerFigure(string Case, double RequestsPerSecond, double P50Ms, double P99Ms, int? SqlStatements, string Source);
 

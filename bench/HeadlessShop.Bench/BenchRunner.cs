@@ -33,20 +33,21 @@ internal sealed class BenchRunner(BenchOptions options)
 
         Step("services");
         _services = ParseExports(await ProcessRunner.RunAsync("bash", "scripts/services.sh start", TimeSpan.FromMinutes(10), workingDirectory: _root));
-        Step("publish");
-        var publish = Path.Combine(_work, "publish");
-        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{publish}\" -p:UseAppHost=false",
-            TimeSpan.FromMinutes(10), workingDirectory: _root);
-        var api = Path.Combine(publish, "HeadlessShop.Api.dll");
+        var api = options.ApiDll ?? await PublishAsync();
+        if (options.Only is not null || options.ApiDll is not null)
+        {
+            _notes.Add($"partial run: scenarios {(options.Only is null ? "all" : string.Join(", ", options.Only))}; API {(options.ApiDll ?? "published from this tree")}");
+        }
 
         string? listingPayload = null;
         foreach (var size in options.CatalogSizes)
         {
             var environment = await PrepareDatabaseAsync(api, size);
             await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
-            var scenarios = await DiscoverScenariosAsync(server.BaseAddress, size);
+            var available = await DiscoverScenariosAsync(server.BaseAddress, size);
+            var scenarios = available.Where(s => options.Includes(s.Name)).ToList();
             await WarmUpAsync(server.BaseAddress, scenarios);
-            if (scenarios.Find(s => s.Name == "listing-20") is { } hottest)
+            if (available.Find(s => s.Name == "listing-20") is { } hottest)
             {
                 await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), hottest, $"API @ {size}");
             }
@@ -58,7 +59,7 @@ internal sealed class BenchRunner(BenchOptions options)
                     _measurements.Add(measurement);
                 }
             }
-            if (scenarios.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
+            if (options.Includes("flash-sale") && available.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
             {
                 Step($"flash-sale @ {size}");
                 var units = options.Profile == "smoke" ? 20 : 1000;
@@ -66,18 +67,22 @@ internal sealed class BenchRunner(BenchOptions options)
                 _measurements.Add(measurement);
                 _flashSale = outcome;
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}"));
+                    $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
             listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
+            if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
+            {
+                await MeasureInProcessAsync(environment, small, size);
+            }
         }
 
-        if (listingPayload is not null)
+        if (listingPayload is not null && (options.Includes("ref-engine") || options.Includes("ref-json")))
         {
             await MeasureReferencesAsync(listingPayload);
         }
 
-        var micro = options.Profile == "smoke" ? null : await MicroBenchmarksAsync();
+        var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
             options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale);
@@ -86,6 +91,15 @@ internal sealed class BenchRunner(BenchOptions options)
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
         Console.WriteLine($"results: {files.Markdown}, {files.Json}{(files.Plot is null ? "" : ", " + files.Plot)}");
         return 0;
+    }
+
+    private async Task<string> PublishAsync()
+    {
+        Step("publish");
+        var publish = Path.Combine(_work, "publish");
+        await ProcessRunner.RunAsync("dotnet", $"publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o \"{publish}\" -p:UseAppHost=false",
+            TimeSpan.FromMinutes(10), workingDirectory: _root);
+        return Path.Combine(publish, "HeadlessShop.Api.dll");
     }
 
     private async Task<Dictionary<string, string>> PrepareDatabaseAsync(string api, int size)
@@ -140,6 +154,11 @@ internal sealed class BenchRunner(BenchOptions options)
         scenarios.Add(new Scenario("listing-deep", "listing", "page 20 products after the middle of the catalog, sorted by name (keyset)",
             Body(Documents.ListingDeep, new { after = await MiddleCursorAsync(http, size) })));
         scenarios.Add(new Scenario("detail", "detail", "product page: product(slug:) with everything a product page shows", Body(Documents.Detail, new { slug })));
+        if (size == OverheadCatalogSize)
+        {
+            scenarios.Add(new Scenario("small-http", "overhead", "small catalog query (5 products: id, slug, name) over HTTP",
+                Body(Documents.Small, new { first = 5 })));
+        }
         scenarios.Add(new Scenario("peer-products", "peer", "Vendure a-products twin", Body(Documents.PeerProducts, null)));
         scenarios.Add(new Scenario("peer-product", "peer", "Vendure c-product twin", Body(Documents.PeerProduct, new { slug })));
         if (queryFields.Contains("search"))
@@ -149,17 +168,43 @@ internal sealed class BenchRunner(BenchOptions options)
         }
         else if (size == options.CatalogSizes[0])
         {
-            _notes.Add("search, peer-search: not measured, the schema has no `search` field yet (issue 5)");
+            _notes.Add("search, peer-search: not available in this build (the schema has no `search` field)");
+        }
+        if (await PersistedListingScenarioAsync(http, size) is { } persisted)
+        {
+            scenarios.Add(persisted);
         }
         if (fields["mutationType"]?["fields"]?.AsArray().Any(f => f!["name"]!.GetValue<string>() == "cartLinesAdd") == true)
         {
             scenarios.Add(await CartAddScenarioAsync(http, size));
         }
-        if (size == options.CatalogSizes[0])
-        {
-            _notes.Add("persisted listing GET: not measured yet; it needs persisted queries (issue 4)");
-        }
         return scenarios;
+    }
+
+    /// <summary>
+    /// The listing-20 document as an Automatic Persisted Query: registered once by POST (text + sha256Hash), then
+    /// loaded by GET with the hash only, as a CDN-fronted storefront sends it. The preflight checks that the GET
+    /// executes (20 products, SQL statements counted) and records the Cache-Control it gets.
+    /// </summary>
+    private async Task<Scenario?> PersistedListingScenarioAsync(HttpClient http, int size)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Documents.Listing)));
+        var extensions = JsonSerializer.Serialize(new { persistedQuery = new { version = 1, sha256Hash = hash } });
+        using var register = await http.PostAsync("/graphql", new StringContent(
+            $$"""{"query":{{JsonSerializer.Serialize(Documents.Listing)}},"variables":{"first":20},"extensions":{{extensions}}}""",
+            System.Text.Encoding.UTF8, "application/json"));
+        var registered = await register.Content.ReadAsStringAsync();
+        if (!register.IsSuccessStatusCode || registered.Contains("\"errors\"", StringComparison.Ordinal))
+        {
+            if (size == options.CatalogSizes[0])
+            {
+                _notes.Add($"listing-persisted: not available in this build (APQ registration answered HTTP {(int)register.StatusCode}: {registered[..Math.Min(200, registered.Length)]})");
+            }
+            return null;
+        }
+        var path = "/graphql?operationName=Listing&variables=" + Uri.EscapeDataString("""{"first":20}""") + "&extensions=" + Uri.EscapeDataString(extensions);
+        return new Scenario("listing-persisted", "listing", "listing-20 as a persisted-query GET by sha256 hash (APQ, registered once before the run)",
+            GetPath: path);
     }
 
     private async Task<bool> HasMutationAsync(Uri api, string name)
@@ -219,12 +264,10 @@ internal sealed class BenchRunner(BenchOptions options)
     private async Task<Measurement?> MeasureAsync(Uri baseAddress, int pid, Scenario scenario, int size, string path = "/graphql")
     {
         Step($"{scenario.Name} @ {size}");
-        var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
-        await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
         var url = new Uri(baseAddress, path);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var preflight = await http.PostAsync(url, new StringContent(scenario.Body ?? "", System.Text.Encoding.UTF8, "application/json"));
+        using var preflight = await SendAsync(http, url, scenario);
         var text = await preflight.Content.ReadAsStringAsync();
         if (preflight.StatusCode != HttpStatusCode.OK || text.Contains("\"errors\"", StringComparison.Ordinal))
         {
@@ -232,16 +275,68 @@ internal sealed class BenchRunner(BenchOptions options)
             return null;
         }
         int? sql = preflight.Headers.TryGetValues("X-Sql-Statements", out var values) ? int.Parse(values.First(), CultureInfo.InvariantCulture) : null;
+        var cacheControl = preflight.Headers.CacheControl?.ToString();
+        if (scenario.GetPath is not null)
+        {
+            // A persisted GET must really execute (not be answered from somewhere else) and be cacheable by a CDN.
+            var products = JsonNode.Parse(text)?["data"]?["products"]?["nodes"]?.AsArray().Count ?? 0;
+            _notes.Add($"{scenario.Name} @ {size}: GET by hash executed ({products} products, {sql?.ToString(CultureInfo.InvariantCulture) ?? "?"} SQL statements), Cache-Control: {cacheControl ?? "(none)"}");
+        }
 
-        await WrkAsync(url, bodyFile, options.WarmupSeconds, latency: false);
-        var unloaded = await UnloadedMillisecondsAsync(http, url, scenario.Body ?? "");
+        await WrkAsync(url, scenario, options.WarmupSeconds, latency: false);
+        var unloaded = await UnloadedMillisecondsAsync(http, url, scenario);
         var cpuBefore = ProcessRunner.CpuSeconds(pid);
         var clock = Stopwatch.StartNew();
-        var load = WrkOutput.Parse(await WrkAsync(url, bodyFile, options.DurationSeconds, latency: true));
+        var load = WrkOutput.Parse(await WrkAsync(url, scenario, options.DurationSeconds, latency: true));
         var cores = (ProcessRunner.CpuSeconds(pid) - cpuBefore) / clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {load.RequestsPerSecond,10:F1} req/s  p50 {load.P50Ms:F2} ms  p99 {load.P99Ms:F2} ms  errors {load.Errors}  sql {sql?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
-        return new Measurement(scenario.Name, scenario.Group, size, load, sql, text.Length, Math.Round(cores, 2), unloaded);
+        Print(load, sql);
+        return new Measurement(scenario.Name, scenario.Group, size, load, sql, text.Length, Math.Round(cores, 2), unloaded, cacheControl);
+    }
+
+    private static void Print(WrkResult load, int? sql) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"    {load.RequestsPerSecond,10:F1} req/s  p50 {load.P50Ms:F2} ms  p99 {load.P99Ms:F2} ms  errors {load.Errors}  sql {sql?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
+
+    /// <summary>One request as wrk sends it: POST of the body, or GET of the scenario's path.</summary>
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, Uri url, Scenario scenario)
+    {
+        if (scenario.GetPath is { } getPath)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, getPath));
+            request.Headers.Accept.ParseAdd("application/graphql-response+json, application/json");
+            return http.SendAsync(request);
+        }
+        return http.PostAsync(url, new StringContent(scenario.Body ?? "", System.Text.Encoding.UTF8, "application/json"));
+    }
+
+    /// <summary>
+    /// The transport-overhead pair: the same small query as <c>small-http</c>, executed in a separate process with
+    /// the API's application and database but no HTTP (<see cref="InProcessRunner"/>), warmed to a steady state.
+    /// </summary>
+    private async Task MeasureInProcessAsync(Dictionary<string, string> environment, Scenario small, int size)
+    {
+        Step($"small-inprocess @ {size}");
+        var bodyFile = Path.Combine(_work, "small-inprocess.json");
+        await File.WriteAllTextAsync(bodyFile, small.Body ?? "");
+        var window = Math.Max(3, options.WarmupSeconds);
+        // A fresh process needs 15-25 s of load to reach tier-1 code; capped lower than the API's warm-up to keep --quick short.
+        var rounds = options.Profile == "smoke" ? 1 : MaxInProcessWarmupSeconds / window;
+        var self = typeof(BenchRunner).Assembly.Location;
+        try
+        {
+            var output = await ProcessRunner.RunAsync("dotnet",
+                $"\"{self}\" inprocess --body \"{bodyFile}\" --window {window} --warmup-rounds {rounds} --duration {options.DurationSeconds} --connections {options.Connections}",
+                TimeSpan.FromSeconds(rounds * window + options.DurationSeconds + 180), environment, _root);
+            var load = WrkOutput.Parse(output);
+            var cores = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"cpu_cores=([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+            var warmup = output.Split('\n').FirstOrDefault(l => l.StartsWith("WARMUP ", StringComparison.Ordinal))?["WARMUP ".Length..].Trim();
+            _notes.Add($"warm-up of the in-process runner on small-inprocess: {warmup} req/s");
+            Print(load, null);
+            _measurements.Add(new Measurement("small-inprocess", "overhead", size, load, null, 0, Math.Round(cores, 2), 0));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FormatException)
+        {
+            _notes.Add($"small-inprocess @ {size}: failed: {ex.Message.Split('\n')[0]}");
+        }
     }
 
     /// <summary>
@@ -253,9 +348,7 @@ internal sealed class BenchRunner(BenchOptions options)
         Step("warm-up: every scenario once under load");
         foreach (var scenario in scenarios)
         {
-            var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
-            await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
-            await WrkAsync(new Uri(baseAddress, "/graphql"), bodyFile, options.WarmupSeconds, latency: false);
+            await WrkAsync(new Uri(baseAddress, "/graphql"), scenario, options.WarmupSeconds, latency: false);
         }
     }
 
@@ -267,14 +360,12 @@ internal sealed class BenchRunner(BenchOptions options)
     /// </summary>
     private async Task WarmUntilSteadyAsync(Uri url, Scenario scenario, string label)
     {
-        var bodyFile = Path.Combine(_work, $"{scenario.Name}-steady.json");
-        await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
         var window = Math.Max(3, options.WarmupSeconds);
         var rounds = options.Profile == "smoke" ? 1 : MaxSteadyWarmupSeconds / window;
         var history = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            history.Add(WrkOutput.Parse(await WrkAsync(url, bodyFile, window, latency: false)).RequestsPerSecond);
+            history.Add(WrkOutput.Parse(await WrkAsync(url, scenario, window, latency: false)).RequestsPerSecond);
             if (history.Count >= 2 && Math.Abs(history[^1] - history[^2]) <= 0.05 * history[^2])
             {
                 break;
@@ -285,20 +376,35 @@ internal sealed class BenchRunner(BenchOptions options)
     }
 
     private const int MaxSteadyWarmupSeconds = 90;
+    private const int MaxInProcessWarmupSeconds = 60;
 
-    private async Task<string> WrkAsync(Uri url, string bodyFile, int seconds, bool latency)
+    /// <summary>The catalog size the transport-overhead pair runs at (10,000, or the only size of a smoke run).</summary>
+    private int OverheadCatalogSize => options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
+
+    private async Task<string> WrkAsync(Uri url, Scenario scenario, int seconds, bool latency)
     {
+        var environment = new Dictionary<string, string>();
+        if (scenario.GetPath is { } getPath)
+        {
+            environment["GET_PATH"] = getPath;
+        }
+        else
+        {
+            var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
+            await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
+            environment["BODY_FILE"] = bodyFile;
+        }
         var arguments = $"-t1 -c{options.Connections} -d{seconds}s --timeout 10s {(latency ? "--latency " : "")}-s \"{Path.Combine(_root, "bench", "scenarios", "post.lua")}\" {url}";
-        return await ProcessRunner.RunAsync("wrk", arguments, TimeSpan.FromSeconds(seconds + 30), new Dictionary<string, string> { ["BODY_FILE"] = bodyFile });
+        return await ProcessRunner.RunAsync("wrk", arguments, TimeSpan.FromSeconds(seconds + 30), environment);
     }
 
-    private static async Task<double> UnloadedMillisecondsAsync(HttpClient http, Uri url, string body)
+    private static async Task<double> UnloadedMillisecondsAsync(HttpClient http, Uri url, Scenario scenario)
     {
         var times = new List<double>();
         for (var i = 0; i < 7; i++)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await http.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            using var response = await SendAsync(http, url, scenario);
             await response.Content.ReadAsByteArrayAsync();
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
@@ -332,7 +438,7 @@ internal sealed class BenchRunner(BenchOptions options)
             {
                 (new Scenario("ref-engine", "reference", "same listing document, GraphQL.NET + our transport over in-memory objects", listing), "/graphql"),
                 (new Scenario("ref-json", "reference", "same payload as plain JSON from a minimal endpoint", "{}"), "/json"),
-            })
+            }.Where(x => options.Includes(x.Item1.Name)))
             {
                 var measurement = await MeasureAsync(baseAddress, process.Id, scenario, size, path);
                 if (measurement is not null)
@@ -348,7 +454,11 @@ internal sealed class BenchRunner(BenchOptions options)
         }
     }
 
-    /// <summary>BenchmarkDotNet, in-process listing (execution + DataLoaders + serialization) with allocations per request.</summary>
+    /// <summary>
+    /// BenchmarkDotNet, in-process listing (execution + DataLoaders + serialization) with allocations per request. The
+    /// benchmarks run in the harness-built process (--inProcess): BenchmarkDotNet's own rebuild of the project hit its
+    /// 2-minute build timeout on a busy 2-core machine.
+    /// </summary>
     private async Task<string?> MicroBenchmarksAsync()
     {
         Step("micro benchmarks (BenchmarkDotNet, short job)");
@@ -356,7 +466,7 @@ internal sealed class BenchRunner(BenchOptions options)
         try
         {
             await ProcessRunner.RunAsync("dotnet",
-                $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --exporters github --artifacts \"{artifacts}\"",
+                $"run -c Release --project bench/HeadlessShop.Bench.Micro -- --filter * --job short --inProcess --exporters github --artifacts \"{artifacts}\"",
                 TimeSpan.FromMinutes(10), workingDirectory: _root);
             var reports = Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report-github.md").Order(StringComparer.Ordinal).ToList();
             var tables = new List<string>();

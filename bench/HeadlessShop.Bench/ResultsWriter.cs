@@ -61,6 +61,34 @@ internal static class ResultsWriter
         Line($"| HTTP ceiling: same payload as plain JSON | {(json is null ? "-" : F(json.Load.RequestsPerSecond))} | {Share(listing, json)} |");
         Line();
 
+        var overHttp = Find(report, "small-http");
+        var inProcess = Find(report, "small-inprocess");
+        if (overHttp is not null || inProcess is not null)
+        {
+            Line("## Transport overhead: the same small query over HTTP and in-process");
+            Line();
+            Line($"`{Documents.Small}` with first = 5 (1 SQL statement), {report.Connections} concurrent clients. In-process: the API's application " +
+                 "and database, the body read by the GraphQL serializer, our transport's execution options (limits, caller, error shaping), " +
+                 "GraphQL.NET's executor and the response serialized; no socket, Kestrel or HTTP middleware, and no load generator on the cores.");
+            Line();
+            Line("| path | req/s | p50 ms | p99 ms | process CPU (cores) | CPU ms per request |");
+            Line("|---|---:|---:|---:|---:|---:|");
+            foreach (var (label, m) in new[] { ("HTTP: wrk → Kestrel → GraphQL-over-HTTP middleware → executor", overHttp), ("in-process: executor + transport execution", inProcess) })
+            {
+                Line(m is null
+                    ? $"| {label} | not measured | - | - | - | - |"
+                    : $"| {label} | {F(m.Load.RequestsPerSecond)} | {F(m.Load.P50Ms, 2)} | {F(m.Load.P99Ms, 2)} | {F(m.ServerCpuCores, 2)} | {F(CpuMsPerRequest(m), 3)} |");
+            }
+            if (overHttp is not null && inProcess is not null && inProcess.Load.RequestsPerSecond > 0)
+            {
+                Line();
+                Line($"HTTP delivers {F(overHttp.Load.RequestsPerSecond / inProcess.Load.RequestsPerSecond * 100, 0)}% of the in-process throughput; " +
+                     $"the HTTP stack adds {F((CpuMsPerRequest(overHttp) - CpuMsPerRequest(inProcess)) * 1000, 0)} µs of API CPU per request " +
+                     "(wrk's own CPU comes on top of that on a shared 2-core machine).");
+            }
+            Line();
+        }
+
         if (report.Vendure.Count > 0)
         {
             Line("## Against Vendure (same machine type, same catalog size, same logical queries)");
@@ -68,9 +96,17 @@ internal static class ResultsWriter
             Line($"Vendure figures: {report.Vendure[0].Source}. HeadlessShop: the twin queries in bench/HeadlessShop.Bench/Scenarios.cs at 10,000 products x 3 variants" +
                  (report.Measurements.Any(m => m.CatalogSize == 10_000) ? "." : " (this run: the smallest catalog measured; Vendure used 2,000)."));
             Line();
-            Line("| case | Vendure req/s | HeadlessShop req/s | throughput ratio | Vendure p50 ms | HeadlessShop p50 ms | Vendure SQL/req | HeadlessShop SQL/req |");
-            Line("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (peer, ours) in new[] { ("a-products", "peer-products"), ("b-search", "peer-search"), ("c-product", "peer-product") })
+            Line("Each Vendure case is compared with its logical twin and with HeadlessShop's own fuller page of the same kind " +
+                 "(listing-20: the category page; search: query + facets + price range; detail: the product page).");
+            Line();
+            Line("| page | Vendure case | HeadlessShop scenario | Vendure req/s | HeadlessShop req/s | throughput ratio | Vendure p50 ms | HeadlessShop p50 ms | Vendure SQL/req | HeadlessShop SQL/req |");
+            Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (page, peer, ours) in new[]
+            {
+                ("listing", "a-products", "peer-products"), ("listing", "a-products", "listing-20"),
+                ("search", "b-search", "peer-search"), ("search", "b-search", "search"),
+                ("product page", "c-product", "peer-product"), ("product page", "c-product", "detail"),
+            })
             {
                 var vendure = report.Vendure.FirstOrDefault(v => v.Case == peer);
                 var measured = Find(report, ours, 10_000) ?? report.Measurements.FirstOrDefault(m => m.Scenario == ours);
@@ -78,7 +114,7 @@ internal static class ResultsWriter
                 {
                     continue;
                 }
-                Line($"| {peer} | {F(vendure.RequestsPerSecond)} | {(measured is null ? "not measured" : F(measured.Load.RequestsPerSecond))} | " +
+                Line($"| {page} | {peer} | {ours} | {F(vendure.RequestsPerSecond)} | {(measured is null ? "not measured" : F(measured.Load.RequestsPerSecond))} | " +
                      $"{(measured is null ? "-" : F(measured.Load.RequestsPerSecond / vendure.RequestsPerSecond, 0) + "x")} | {F(vendure.P50Ms)} | " +
                      $"{(measured is null ? "-" : F(measured.Load.P50Ms, 2))} | {vendure.SqlStatements?.ToString(CultureInfo.InvariantCulture) ?? "-"} | " +
                      $"{measured?.SqlStatements?.ToString(CultureInfo.InvariantCulture) ?? "-"} |");
@@ -103,7 +139,7 @@ internal static class ResultsWriter
         }
         var search = report.Measurements.Where(m => m.Scenario == "search").MaxBy(m => m.CatalogSize);
         Line(search is null
-            ? "| search p95 <= 30 ms at 100,000 products (database engine) | not measured | search not in this build |"
+            ? "| search p95 <= 30 ms at 100,000 products (database engine) | not measured | search not available in this build |"
             : $"| search p95 <= 30 ms at {search.CatalogSize:N0} products | {F(search.Load.P95Ms, 2)} ms | {Verdict(search.Load.P95Ms <= SearchP95TargetMs, $"{F(search.Load.P95Ms - SearchP95TargetMs, 2)} ms over")} |");
         var cartAdd = report.Measurements.Where(m => m.Scenario == "cart-add").MaxBy(m => m.CatalogSize);
         Line(cartAdd is null
@@ -115,8 +151,15 @@ internal static class ResultsWriter
             : $"| flash sale: 0 oversells, >= 300 checkouts/s | {report.FlashSale.Oversells} oversells, {F(flash.Load.RequestsPerSecond)} checkouts/s, p99 {F(flash.Load.P99Ms, 2)} ms at {FlashSale.Clients} clients | "
               + Verdict(report.FlashSale.Oversells == 0 && flash.Load.RequestsPerSecond >= FlashSaleTargetRps,
                   report.FlashSale.Oversells > 0 ? $"{report.FlashSale.Oversells} oversold" : $"{F(FlashSaleTargetRps - flash.Load.RequestsPerSecond)} checkouts/s short") + " |");
-        Line("| persisted GET listing >= listing | not measured | persisted queries not in this build |");
+        var persisted = report.Measurements.Where(m => m.Scenario == "listing-persisted").MaxBy(m => m.CatalogSize == 10_000 ? int.MaxValue : m.CatalogSize);
+        var plain = persisted is null ? null : Find(report, "listing-20", persisted.CatalogSize);
+        Line(persisted is null || plain is null
+            ? "| persisted GET listing >= listing | not measured | persisted queries not available in this build |"
+            : $"| persisted GET listing >= listing | {F(persisted.Load.RequestsPerSecond)} vs {F(plain.Load.RequestsPerSecond)} req/s (listing-20 POST) at {persisted.CatalogSize:N0} products, Cache-Control: {persisted.CacheControl ?? "none"} | "
+              + Verdict(persisted.Load.RequestsPerSecond >= plain.Load.RequestsPerSecond, $"{F(plain.Load.RequestsPerSecond - persisted.Load.RequestsPerSecond)} req/s short") + " |");
         Line($"| server peak RSS <= 400 MB through the run | {F(report.PeakRssMb)} MB | {Verdict(report.PeakRssMb <= RssTargetMb, $"{F(report.PeakRssMb - RssTargetMb)} MB over")} |");
+        Line();
+        Line("For a missed target, bench/README.md (\"What the profiles show and what was tried\") has the latest profile and the changes measured.");
         Line();
 
         Line("## Cost curves (p50 ms)");
@@ -166,6 +209,8 @@ internal static class ResultsWriter
             ? "-"
             : (part.Load.RequestsPerSecond / whole.Load.RequestsPerSecond * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
+    private static double CpuMsPerRequest(Measurement m) => m.Load.RequestsPerSecond == 0 ? 0 : m.ServerCpuCores / m.Load.RequestsPerSecond * 1000;
+
     private static string Verdict(bool met, string shortBy) => met ? "met" : "MISSED: " + shortBy;
 
     private static async Task<string?> PlotAsync(BenchReport report, string png)
@@ -188,10 +233,25 @@ internal static class ResultsWriter
             }
             lines.Append("\n\n");
         }
+        // Second data set: p50 by catalog size for the pages whose cost must stay flat as the catalog grows.
+        var flat = new[] { "listing-20", "listing-deep", "detail", "search" }
+            .Where(name => report.Measurements.Any(m => m.Scenario == name)).ToList();
+        foreach (var name in flat)
+        {
+            lines.Append(CultureInfo.InvariantCulture, $"# {name} by catalog size\n");
+            foreach (var m in report.Measurements.Where(m => m.Scenario == name).OrderBy(m => m.CatalogSize))
+            {
+                lines.Append(CultureInfo.InvariantCulture, $"{m.CatalogSize} {m.Load.P50Ms} {m.Load.P99Ms}\n");
+            }
+            lines.Append("\n\n");
+        }
         await File.WriteAllTextAsync(data, lines.ToString());
         var plots = string.Join(", ", sizes.Select((size, i) => $"'{data}' index {i} using 1:2 with linespoints title '{size} products (p50)'"));
-        var script = $"set terminal png size 900,500; set output '{png}'; set title 'Listing latency vs page size'; " +
-                     $"set xlabel 'page size (first)'; set ylabel 'p50 ms'; set key left top; set grid; plot {plots}";
+        var byCatalog = string.Join(", ", flat.Select((name, i) => $"'{data}' index {sizes.Count + i} using 1:2 with linespoints title '{name} (p50)'"));
+        var script = $"set terminal png size 1200,500; set output '{png}'; set multiplot layout 1,2; " +
+                     $"set title 'Listing latency vs page size'; set xlabel 'page size (first)'; set ylabel 'p50 ms'; set key left top; set grid; plot {plots}; " +
+                     $"set title 'Latency vs catalog size (must stay flat)'; set xlabel 'products in the catalog'; set logscale x; " +
+                     $"set yrange [0:*]; plot {byCatalog}; unset multiplot";
         try
         {
             await ProcessRunner.RunAsync("gnuplot", $"-e \"{script}\"", TimeSpan.FromSeconds(60));

@@ -37,6 +37,12 @@ public static class Documents
         }
         """;
 
+    /// <summary>
+    /// The transport-overhead pair (issue 4): a small catalog read, sent over HTTP and executed in-process; the
+    /// difference is what Kestrel, the HTTP middleware and the socket cost per request.
+    /// </summary>
+    public const string Small = "query Small($first: Int!) { products(first: $first) { nodes { id slug name } } }";
+
     /// <summary>Vendure a-products: 20 products with variant id, name, price and stock.</summary>
     public const string PeerProducts = "{ products(first: 20) { nodes { id name slug variants { id name price { amount } quantityAvailable } } } }";
 

@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Admin;
 using HeadlessShop.Api.Carts;
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Checkout;
@@ -44,6 +45,7 @@ public static class ShopApplication
         builder.AddCheckout();
         // After the database search engine: with Typesense:Url set, Typesense answers and the database is the fallback.
         builder.AddTypesenseSearch();
+        builder.AddAdmin();
         // Until authentication registers its own, every caller is anonymous.
         builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 

@@ -17,7 +17,7 @@ namespace HeadlessShop.Api;
 /// </summary>
 public static class ShopCli
 {
-    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "reindex", "--help", "-h", "-?", "--version"];
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "reindex", "admin", "--help", "-h", "-?", "--version"];
 
     // EF Core logs the expected "no history table yet" probe of a fresh database as an error; commands print their own outcome.
     private static readonly string[] CommandHostArguments = ["--Logging:LogLevel:Microsoft.EntityFrameworkCore=None"];
@@ -98,6 +98,12 @@ public static class ShopCli
         root.Subcommands.Add(schema);
         root.Subcommands.Add(EventsCommand.Create(WithAppAsync));
         root.Subcommands.Add(ReindexCommand.Create(WithAppAsync, app => EnsureSchemaAsync(app, apply: false, CancellationToken.None)));
+        // Like seed: the schema must be current (SQLite is created in place) before a staff account is written.
+        root.Subcommands.Add(Admin.AdminCommand.Create(action => WithAppAsync(async app =>
+        {
+            var code = await EnsureSchemaAsync(app, apply: false, CancellationToken.None);
+            return code != 0 ? code : await action(app);
+        })));
         return root;
     }
 

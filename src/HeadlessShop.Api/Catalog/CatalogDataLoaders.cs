@@ -1,39 +1,55 @@
+using System.Linq.Expressions;
 using HeadlessShop.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessShop.Api.Catalog;
 
+/// <summary>Storefront products: soft-deleted ones are absent (so product, node and variant.product never show them).</summary>
 public sealed class ProductByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Product>(contexts)
 {
-    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id));
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id) && p.DeletedAt == null);
     protected override long KeyOf(Product value) => value.Id;
 }
 
 public sealed class ProductBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Product>(contexts)
 {
-    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug));
+    protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug) && p.DeletedAt == null);
     protected override string KeyOf(Product value) => value.Slug;
 }
 
 /// <summary>Variants with their stock level (joined in the same statement), in display order.</summary>
 public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductVariant>(contexts)
 {
-    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<ProductVariant>>> Shape = (db, keys) =>
         db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.ProductId)).OrderBy(v => v.ProductId).ThenBy(v => v.Position);
+
+    // Every listing and product page runs this: compiled once, so EF skips the per-call expression cache lookup.
+    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<ProductVariant>> Compiled = EF.CompileAsyncQuery(Shape);
+    private static readonly Func<ShopDbContext, long[], IQueryable<ProductVariant>> Build = Shape.Compile();
+
+    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
+    protected override IAsyncEnumerable<ProductVariant> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
     protected override long KeyOf(ProductVariant row) => row.ProductId;
 }
 
+/// <summary>Variants of products still sold: carts drop, and cart additions refuse, variants of deleted products.</summary>
 public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
 {
     protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
-        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id));
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null));
     protected override long KeyOf(ProductVariant value) => value.Id;
 }
 
 public sealed class ImagesByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductImage>(contexts)
 {
-    protected override IQueryable<ProductImage> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
+    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<ProductImage>>> Shape = (db, keys) =>
         db.ProductImages.Where(i => keys.Contains(i.ProductId)).OrderBy(i => i.ProductId).ThenBy(i => i.Position);
+
+    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<ProductImage>> Compiled = EF.CompileAsyncQuery(Shape);
+    private static readonly Func<ShopDbContext, long[], IQueryable<ProductImage>> Build = Shape.Compile();
+
+    protected override IQueryable<ProductImage> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
+    protected override IAsyncEnumerable<ProductImage> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
     protected override long KeyOf(ProductImage row) => row.ProductId;
 }
 
@@ -46,7 +62,12 @@ public sealed class OptionsByProductIdDataLoader(IDbContextFactory<ShopDbContext
 
 public sealed class CategoryByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Category>(contexts)
 {
-    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Categories.Where(c => keys.Contains(c.Id));
+    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<Category>>> Shape = (db, keys) => db.Categories.Where(c => keys.Contains(c.Id));
+    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<Category>> Compiled = EF.CompileAsyncQuery(Shape);
+    private static readonly Func<ShopDbContext, long[], IQueryable<Category>> Build = Shape.Compile();
+
+    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
+    protected override IAsyncEnumerable<Category> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
     protected override long KeyOf(Category value) => value.Id;
 }
 

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.MicrosoftDI;
 using GraphQL.Types;
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using Microsoft.EntityFrameworkCore;
@@ -17,15 +18,15 @@ internal sealed class CatalogQueryFields : IQueryFields
             .Description("One product by global id or by slug (exactly one of the two).")
             .Argument<IdGraphType>("id")
             .Argument<StringGraphType>("slug")
-            .Resolve().WithServices<ProductByIdDataLoader, ProductBySlugDataLoader>()
-            .Resolve((ctx, byId, bySlug) =>
+            .Resolve().WithService<ProductPageReader>()
+            .ResolveAsync(async (ctx, pages) =>
             {
                 var id = ctx.GetArgument<string?>("id");
                 var slug = ctx.GetArgument<string?>("slug");
                 return (id, slug) switch
                 {
-                    (not null, null) => (object)byId.LoadAsync(GlobalId.Decode(id, NodeKind.Product, "id")),
-                    (null, not null) => bySlug.LoadAsync(slug),
+                    (not null, null) => await pages.ByIdAsync(GlobalId.Decode(id, NodeKind.Product, "id"), ctx.CancellationToken),
+                    (null, not null) => await pages.BySlugAsync(slug, ctx.CancellationToken),
                     _ => throw new BadUserInputException("Pass exactly one of \"id\" and \"slug\".", id is null ? "slug" : "id"),
                 };
             });

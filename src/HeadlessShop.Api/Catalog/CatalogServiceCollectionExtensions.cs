@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.Catalog.Seeding;
 using HeadlessShop.Api.GraphQL;
 
@@ -10,6 +11,7 @@ public static class CatalogServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddSingleton<ProductListing>();
+        services.AddProductPageCache(builder.Configuration);
         services.AddSingleton<CatalogSeeder>();
         services.AddSingleton<IQueryFields, CatalogQueryFields>();
         services.AddSingleton<ISubscriptionFields, CatalogSubscriptionFields>();

@@ -86,6 +86,8 @@ public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts)
 
     private static IQueryable<Product> ApplyFilter(ShopDbContext db, IQueryable<Product> query, ProductFilter filter, HashSet<long>? categoryIds)
     {
+        // Soft-deleted products stay for order history only.
+        query = query.Where(p => p.DeletedAt == null);
         if (categoryIds is not null)
         {
             var ids = categoryIds.ToList();

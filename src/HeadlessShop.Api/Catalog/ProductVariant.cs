@@ -45,10 +45,87 @@ internal sealed class ProductVariantEntityTypeConfiguration : IEntityTypeConfigu
         builder.Property(v => v.OptionValues)
             .HasConversion(
                 v => JsonSerializer.Serialize(v, JsonOptions),
-                s => JsonSerializer.Deserialize<List<SelectedOption>>(s, JsonOptions) ?? new List<SelectedOption>(),
+                s => SelectedOptionsJson.Parse(s),
                 new ValueComparer<List<SelectedOption>>(
                     (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
                     v => v.Aggregate(0, (h, o) => HashCode.Combine(h, o.GetHashCode())),
                     v => v.ToList()));
+    }
+}
+
+/// <summary>
+/// Reads a variant's option values column (<c>[{"name":"Size","value":"M"}]</c>, as written with web defaults). Every
+/// listing and product page materialises it for each variant, so it is read with <see cref="Utf8JsonReader"/> into just
+/// the list and its records, without the serializer's per-call state for constructor-bound records.
+/// </summary>
+internal static class SelectedOptionsJson
+{
+    private const int StackLimit = 512;
+
+    public static List<SelectedOption> Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(json.Length);
+        byte[]? rented = null;
+        var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(json, buffer);
+            return Read(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static List<SelectedOption> Read(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        var options = new List<SelectedOption>(4);
+        if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
+        {
+            return options;
+        }
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            Expect(ref reader, JsonTokenType.StartObject);
+            string? name = null;
+            string? value = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                Expect(ref reader, JsonTokenType.PropertyName);
+                // Property names match case-insensitively, as the web defaults the column was written with.
+                var isName = !reader.ValueIsEscaped && System.Text.Ascii.EqualsIgnoreCase(reader.ValueSpan, "name"u8);
+                var isValue = !reader.ValueIsEscaped && System.Text.Ascii.EqualsIgnoreCase(reader.ValueSpan, "value"u8);
+                reader.Read();
+                if (isName)
+                {
+                    name = reader.GetString();
+                }
+                else if (isValue)
+                {
+                    value = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            options.Add(new SelectedOption(name ?? string.Empty, value ?? string.Empty));
+        }
+        return options;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new JsonException($"Option values: expected {type}, found {reader.TokenType}.");
+        }
     }
 }

@@ -162,7 +162,11 @@ public sealed class CheckoutService(
     private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, DateTime now, CancellationToken cancellationToken)
     {
         var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
-        var variants = await db.ProductVariants.Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
+        // statement: it lets a checkout that cannot succeed stop before writing anything.
+        var variants = await db.ProductVariants.Include(v => v.Stock)
+            .Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
+            .ToDictionaryAsync(v => v.Id, cancellationToken);
         var errors = new List<UserError>();
         for (var i = 0; i < cart.Lines.Count; i++)
         {
@@ -175,6 +179,21 @@ public sealed class CheckoutService(
         if (currencies.Count > 1)
         {
             errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
+        }
+        if (errors.Count > 0)
+        {
+            return new Placement(null, null, errors);
+        }
+        // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
+        // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
+        // conditional UPDATE below would refuse; it never lets a line through, that UPDATE does.
+        foreach (var line in cart.Lines)
+        {
+            var available = variants[line.VariantId].Stock?.Available ?? 0;
+            if (available < line.Quantity)
+            {
+                errors.Add(new InsufficientStockError(line.VariantId, line.Quantity, available, ["input", "cartId"]));
+            }
         }
         if (errors.Count > 0)
         {

@@ -12,14 +12,16 @@ public abstract class DbBatchDataLoader<TKey, TValue>(IDbContextFactory<ShopDbCo
 
     protected abstract TKey KeyOf(TValue value);
 
+    /// <summary>The batch's rows: <see cref="Query"/> by default; hot loaders override it with a compiled query.</summary>
+    protected virtual IAsyncEnumerable<TValue> Rows(ShopDbContext db, TKey[] keys) => Query(db, keys).AsAsyncEnumerable();
+
     protected override void OnBatchLoaded(int keyCount) => ShopMetrics.DataLoaderBatchSize.Record(keyCount, new KeyValuePair<string, object?>("loader", GetType().Name));
 
     protected sealed override async Task<IReadOnlyDictionary<TKey, TValue>> LoadBatchAsync(IReadOnlyList<TKey> keys, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await Query(db, keys).ToListAsync(cancellationToken);
-        var result = new Dictionary<TKey, TValue>(rows.Count);
-        foreach (var row in rows)
+        var result = new Dictionary<TKey, TValue>(keys.Count);
+        await foreach (var row in Rows(db, keys as TKey[] ?? [.. keys]).WithCancellation(cancellationToken))
         {
             result.TryAdd(KeyOf(row), row);
         }
@@ -37,15 +39,17 @@ public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(IDbContextFactory<
 
     protected abstract TValue ValueOf(TRow row);
 
+    /// <summary>The batch's rows: <see cref="Query"/> by default; hot loaders override it with a compiled query.</summary>
+    protected virtual IAsyncEnumerable<TRow> Rows(ShopDbContext db, TKey[] keys) => Query(db, keys).AsAsyncEnumerable();
+
     protected override void OnBatchLoaded(int keyCount) => ShopMetrics.DataLoaderBatchSize.Record(keyCount, new KeyValuePair<string, object?>("loader", GetType().Name));
 
     protected sealed override async Task<IReadOnlyDictionary<TKey, IReadOnlyList<TValue>>> LoadBatchAsync(
         IReadOnlyList<TKey> keys, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await Query(db, keys).ToListAsync(cancellationToken);
-        var groups = new Dictionary<TKey, IReadOnlyList<TValue>>();
-        foreach (var row in rows)
+        var groups = new Dictionary<TKey, IReadOnlyList<TValue>>(keys.Count);
+        await foreach (var row in Rows(db, keys as TKey[] ?? [.. keys]).WithCancellation(cancellationToken))
         {
             var key = KeyOf(row);
             if (!groups.TryGetValue(key, out var list))

@@ -16,6 +16,8 @@ public enum NodeKind : byte
     Payment = 22,
     Shipment = 23,
 
+    StockAdjustment = 30,
+
     // Reserved ranges, so features built in parallel never collide: 10–19 carts and customers,
     // 20–29 checkout, orders, payments and shipments, 30–39 admin.
 }

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.MicrosoftDI;
 using GraphQL.Types;
+using HeadlessShop.Api.Admin;
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Common;
 using HeadlessShop.Api.Customers;
@@ -263,18 +264,21 @@ internal sealed class OrderMutationFields : IMutationFields
             .Description("Staff: records a shipment and moves a paid order to SHIPPED.")
             .Argument<NonNullGraphType<OrderShipInputGraphType>>("input")
             .Resolve().WithService<OrderAdministration>()
-            .ResolveAsync(async (ctx, admin) => await admin.ShipAsync(ctx.GetArgument<OrderShipInput>("input"), ctx.CancellationToken));
+            .ResolveAsync(async (ctx, admin) => await admin.ShipAsync(ctx.GetArgument<OrderShipInput>("input"), ctx.CancellationToken))
+            .RequiresAdmin();
 
         mutation.Field<NonNullGraphType<OrderPayloadGraphType>>("orderDeliver")
             .Description("Staff: marks a shipped order DELIVERED.")
             .Argument<NonNullGraphType<OrderDeliverInputGraphType>>("input")
             .Resolve().WithService<OrderAdministration>()
-            .ResolveAsync(async (ctx, admin) => await admin.DeliverAsync(ctx.GetArgument<OrderDeliverInput>("input").OrderId, ctx.CancellationToken));
+            .ResolveAsync(async (ctx, admin) => await admin.DeliverAsync(ctx.GetArgument<OrderDeliverInput>("input").OrderId, ctx.CancellationToken))
+            .RequiresAdmin();
 
         mutation.Field<NonNullGraphType<OrderPayloadGraphType>>("orderRefund")
             .Description("Staff: refunds part or all of what was paid (never more). A full refund of a paid order moves it to REFUNDED.")
             .Argument<NonNullGraphType<OrderRefundInputGraphType>>("input")
             .Resolve().WithService<OrderAdministration>()
-            .ResolveAsync(async (ctx, admin) => await admin.RefundAsync(ctx.GetArgument<OrderRefundInput>("input"), ctx.CancellationToken));
+            .ResolveAsync(async (ctx, admin) => await admin.RefundAsync(ctx.GetArgument<OrderRefundInput>("input"), ctx.CancellationToken))
+            .RequiresAdmin();
     }
 }

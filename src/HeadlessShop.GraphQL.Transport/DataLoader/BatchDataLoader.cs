@@ -15,12 +15,12 @@ public abstract class BatchDataLoader<TKey, TValue>
     where TKey : notnull
 {
     private readonly object _gate = new();
-    private readonly Dictionary<TKey, PendingLoad> _loads;
+    private readonly Dictionary<TKey, IDataLoaderResult<TValue?>> _loads;
     private Batch? _open;
 
     protected BatchDataLoader(IEqualityComparer<TKey>? comparer = null)
     {
-        _loads = new Dictionary<TKey, PendingLoad>(comparer);
+        _loads = new Dictionary<TKey, IDataLoaderResult<TValue?>>(comparer);
     }
 
     /// <summary>Fetches every key at once. Keys missing from the result get <see cref="ValueForMissingKey"/>.</summary>
@@ -47,6 +47,18 @@ public abstract class BatchDataLoader<TKey, TValue>
             var load = new PendingLoad(this, _open, key);
             _loads.Add(key, load);
             return load;
+        }
+    }
+
+    /// <summary>
+    /// Seeds the answer for a key that is already known (e.g. read from a cache), so loading it later in this request
+    /// never reaches the batch. A key already asked for keeps its pending answer.
+    /// </summary>
+    public void Prime(TKey key, TValue value)
+    {
+        lock (_gate)
+        {
+            _loads.TryAdd(key, new PrimedLoad(value));
         }
     }
 
@@ -100,6 +112,13 @@ public abstract class BatchDataLoader<TKey, TValue>
                 _result.TrySetException(ex);
             }
         }
+    }
+
+    private sealed class PrimedLoad(TValue value) : IDataLoaderResult<TValue?>
+    {
+        public Task<TValue?> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult<TValue?>(value);
+
+        Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
     }
 
     private sealed class PendingLoad(BatchDataLoader<TKey, TValue> owner, Batch batch, TKey key) : IDataLoaderResult<TValue?>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using GraphQL;
@@ -13,6 +14,18 @@ namespace HeadlessShop.GraphQL.Transport.PersistedQueries;
 public sealed class PersistedQueryResolver(IPersistedQueryStore store, GraphQLTransportOptions options)
 {
     public const string NotFoundMessage = "PersistedQueryNotFound";
+
+    /// <summary>How long a looked-up APQ text is reused without asking the store again.</summary>
+    internal static readonly TimeSpan RecentFor = TimeSpan.FromSeconds(60);
+
+    private const int MaxRecent = 1024;
+
+    /// <summary>
+    /// APQ texts found recently, by hash. An APQ hash names exactly one text (registration checks the SHA-256), so a
+    /// copy can never be stale; it only saves the store round trip (Redis in production) on every persisted GET.
+    /// Entries are dropped after <see cref="RecentFor"/>, so a hash in use still refreshes the store's expiry.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (string Text, long Until)> _recent = new(StringComparer.Ordinal);
 
     /// <summary>The outcome: a request to execute (and whether its text came from the store), or an error.</summary>
     public readonly record struct Outcome(GraphQLRequest? Request, bool FromStore, string? ErrorCode, string? ErrorMessage);
@@ -40,7 +53,7 @@ public sealed class PersistedQueryResolver(IPersistedQueryStore store, GraphQLTr
             hash = hash.ToLowerInvariant();
             if (string.IsNullOrWhiteSpace(request.Query))
             {
-                var stored = await store.GetAsync(PersistedQueryKind.Automatic, hash, cancellationToken);
+                var stored = await RecentOrStoredAsync(hash, cancellationToken);
                 return stored is null
                     ? Error(TransportErrorCodes.PersistedQueryNotFound, NotFoundMessage)
                     : new Outcome(WithQuery(request, stored), FromStore: true, null, null);
@@ -61,6 +74,25 @@ public sealed class PersistedQueryResolver(IPersistedQueryStore store, GraphQLTr
             return Error(TransportErrorCodes.PersistedQueryRequired, "This server only runs trusted documents: send a documentId.");
         }
         return new Outcome(request, FromStore: false, null, null);
+    }
+
+    private async ValueTask<string?> RecentOrStoredAsync(string hash, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (_recent.TryGetValue(hash, out var recent) && recent.Until > now)
+        {
+            return recent.Text;
+        }
+        var stored = await store.GetAsync(PersistedQueryKind.Automatic, hash, cancellationToken);
+        if (stored is not null)
+        {
+            if (_recent.Count >= MaxRecent)
+            {
+                _recent.Clear();
+            }
+            _recent[hash] = (stored, now + (long)RecentFor.TotalMilliseconds);
+        }
+        return stored;
     }
 
     public static string Sha256Hex(string text) =>

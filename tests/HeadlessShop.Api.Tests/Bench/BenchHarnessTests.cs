@@ -64,10 +64,20 @@ public sealed class BenchHarnessSmokeTests
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(results, "*.json").Single()))!;
             var measurements = json["measurements"]!.AsArray();
             var scenarios = measurements.Select(m => m!["scenario"]!.GetValue<string>()).ToList();
-            foreach (var expected in new[] { "listing-10", "listing-20", "listing-deep", "detail", "peer-products", "peer-product", "ref-engine", "ref-json" })
+            foreach (var expected in new[]
+            {
+                "listing-10", "listing-20", "listing-deep", "detail", "peer-products", "peer-product", "listing-persisted", "small-http", "small-inprocess",
+                "ref-engine", "ref-json",
+            })
             {
                 Assert.Contains(expected, scenarios);
             }
+            // The persisted-query GET executes (SQL statements counted) and is cacheable by shared caches.
+            var persisted = measurements.Single(m => m!["scenario"]!.GetValue<string>() == "listing-persisted")!;
+            Assert.InRange(persisted["sqlStatements"]!.GetValue<int>(), 1, 6);
+            Assert.StartsWith("public, max-age=", persisted["cacheControl"]!.GetValue<string>(), StringComparison.Ordinal);
+            // A reused bench database must not turn earlier runs' orders into oversells.
+            Assert.Equal(0, json["flashSale"]?["oversells"]?.GetValue<int>() ?? 0);
             Assert.All(measurements, m =>
             {
                 Assert.True(m!["load"]!["requests"]!.GetValue<long>() > 0, $"{m["scenario"]} sent no request");
@@ -79,6 +89,7 @@ public sealed class BenchHarnessSmokeTests
             var markdown = await File.ReadAllTextAsync(Directory.GetFiles(results, "*.md").Single());
             Assert.Contains("## Targets", markdown, StringComparison.Ordinal);
             Assert.Contains("| listing-20 |", markdown, StringComparison.Ordinal);
+            Assert.Contains("## Transport overhead", markdown, StringComparison.Ordinal);
         }
         finally
         {

@@ -302,8 +302,9 @@ public sealed class OrderAdministrationTests(CheckoutFactory factory) : IClassFi
         var (customerToken, _, _) = await factory.RegisterAsync($"not-staff-{Guid.NewGuid():N}@example.com");
         var ship = new { i = new { orderId, carrier = "DHL", trackingNumber = "JD0001", trackingUrl = "https://track.example/JD0001" } };
 
-        Assert.Equal(["FORBIDDEN"], (await factory.Client().GraphQLAsync(Ship, ship)).OkData()["orderShip"]!.Codes());
-        Assert.Equal(["FORBIDDEN"], (await factory.Client(customerToken).GraphQLAsync(Ship, ship)).OkData()["orderShip"]!.Codes());
+        // The admin guard refuses before the resolver runs: a top-level error, and the order is untouched.
+        Assert.Equal("UNAUTHORIZED", (await factory.Client().GraphQLAsync(Ship, ship)).FirstErrorCode());
+        Assert.Equal("FORBIDDEN", (await factory.Client(customerToken).GraphQLAsync(Ship, ship)).FirstErrorCode());
         var admin = factory.Client(await AdminTokenAsync());
         Assert.Equal(["INVALID_INPUT"], (await admin.GraphQLAsync(Ship, new { i = new { orderId, carrier = "DHL", trackingNumber = "JD0001", trackingUrl = "javascript:alert(1)" } }))
             .OkData()["orderShip"]!.Codes());

@@ -22,6 +22,53 @@ namespace HeadlessShop.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HeadlessShop.Api.Admin.StockAdjustment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AdjustedBy")
+                        .HasColumnType("bigint")
+                        .HasColumnName("adjusted_by");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer")
+                        .HasColumnName("delta");
+
+                    b.Property<int>("OnHandAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_hand_after");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("VariantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_adjustments");
+
+                    b.HasIndex("AdjustedBy")
+                        .HasDatabaseName("ix_stock_adjustments_adjusted_by");
+
+                    b.HasIndex("VariantId", "CreatedAt")
+                        .HasDatabaseName("ix_stock_adjustments_variant_id_created_at");
+
+                    b.ToTable("stock_adjustments", (string)null);
+                });
+
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Category", b =>
                 {
                     b.Property<long>("Id")
@@ -429,6 +476,9 @@ namespace HeadlessShop.Api.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_customers_normalized_email");
 
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_customers_created_at_id");
+
                     b.ToTable("customers", (string)null);
                 });
 
@@ -650,6 +700,9 @@ namespace HeadlessShop.Api.Data.Migrations
                     b.HasIndex("PaymentDueAt")
                         .HasDatabaseName("ix_orders_payment_due_at")
                         .HasFilter("status = 'PendingPayment'");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_orders_created_at_id");
 
                     b.HasIndex("CustomerId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_orders_customer_id_created_at_id");
@@ -907,6 +960,15 @@ namespace HeadlessShop.Api.Data.Migrations
                         .HasName("pk_processed_webhook_events");
 
                     b.ToTable("processed_webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("HeadlessShop.Api.Admin.StockAdjustment", b =>
+                {
+                    b.HasOne("HeadlessShop.Api.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("AdjustedBy")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_stock_adjustments_customers_adjusted_by");
                 });
 
             modelBuilder.Entity("HeadlessShop.Api.Catalog.Category", b =>

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Types;
+using HeadlessShop.Api;
+using HeadlessShop.GraphQL.Transport;
+using HeadlessShop.GraphQL.Transport.Execution;
+using HeadlessShop.GraphQL.Transport.Http;
+using Microsoft.Extensions.Options;
+
+namespace HeadlessShop.Bench;
+
+/// <summary>
+/// The in-process half of the transport-overhead benchmark (issue 4): the API's own application and database,
+/// the request body read by the GraphQL serializer, execution options built by our transport
+/// (<see cref="TransportExecution"/>: limits, caller, error shaping), GraphQL.NET's executor and the response
+/// serialized, but no socket, no Kestrel and no HTTP middleware. <c>--connections</c> concurrent loops stand in for
+/// wrk's connections. Warms up until two windows agree, then prints the same RESULT line as scenarios/post.lua plus
+/// this process's CPU (cores) during the measured window.
+/// </summary>
+internal static class InProcessRunner
+{
+    public static async Task<int> RunAsync(string bodyFile, int windowSeconds, int maxWarmupRounds, int durationSeconds, int concurrency)
+    {
+        await using var app = ShopApplication.Build(["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        try
+        {
+            var executer = app.Services.GetRequiredService<IDocumentExecuter<ISchema>>();
+            var serializer = app.Services.GetRequiredService<IGraphQLTextSerializer>();
+            var options = app.Services.GetRequiredService<IOptions<GraphQLTransportOptions>>().Value;
+            var logger = app.Services.GetRequiredService<ILogger<GraphQLHttpMiddleware>>();
+            var body = await File.ReadAllBytesAsync(bodyFile);
+
+            async Task<bool> OnceAsync()
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+                using var input = new MemoryStream(body, writable: false);
+                var request = await serializer.ReadAsync<GraphQLRequest>(input)
+                    ?? throw new InvalidOperationException("the body is not a GraphQL request");
+                var execution = TransportExecution.Create(request, context, context.User, options, OperationKindRule.ForPost, logger, CancellationToken.None);
+                var result = await executer.ExecuteAsync(execution);
+                await serializer.WriteAsync(Stream.Null, result);
+                return result.Executed && result.Errors is not { Count: > 0 };
+            }
+
+            if (!await OnceAsync())
+            {
+                Console.Error.WriteLine("inprocess: the request failed (GraphQL errors)");
+                return 1;
+            }
+            var history = new List<double>();
+            for (var round = 0; round < maxWarmupRounds; round++)
+            {
+                history.Add((await LoadAsync(OnceAsync, windowSeconds, concurrency)).Rps);
+                if (history.Count >= 2 && Math.Abs(history[^1] - history[^2]) <= 0.05 * history[^2])
+                {
+                    break;
+                }
+            }
+            Console.WriteLine("WARMUP " + string.Join(" → ", history.Select(r => r.ToString("F0", CultureInfo.InvariantCulture))));
+
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var load = await LoadAsync(OnceAsync, durationSeconds, concurrency);
+            var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / load.Seconds;
+            var sorted = load.Latencies;
+            double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT requests={sorted.Length} duration_s={load.Seconds:F3} rps={load.Rps:F1} p50_ms={P(0.50):F3} p90_ms={P(0.90):F3} p95_ms={P(0.95):F3} " +
+                $"p99_ms={P(0.99):F3} max_ms={sorted.LastOrDefault():F3} err_connect=0 err_read=0 err_write=0 err_status=0 err_timeout=0 " +
+                $"err_graphql={load.Failures} cpu_cores={cores:F3}"));
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    private sealed record Load(double[] Latencies, long Failures, double Seconds)
+    {
+        public double Rps => Latencies.Length / Seconds;
+    }
+
+    private static async Task<Load> LoadAsync(Func<Task<bool>> once, int seconds, int concurrency)
+    {
+        var clock = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(seconds);
+        long failures = 0;
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>(4096);
+            while (clock.Elapsed < deadline)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (!await once())
+                {
+                    Interlocked.Increment(ref failures);
+                }
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            return latencies;
+        })).ToList();
+        var all = (await Task.WhenAll(workers)).SelectMany(l => l).ToArray();
+        var elapsed = clock.Elapsed.TotalSeconds;
+        Array.Sort(all);
+        return new Load(all, failures, elapsed);
+    }
+}
