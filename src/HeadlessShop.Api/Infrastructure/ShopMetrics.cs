@@ -16,4 +16,8 @@ public static class ShopMetrics
     /// <summary>Checkouts by outcome: placed, then Succeeded / RequiresAction / Declined from the gateway.</summary>
     public static readonly Counter<long> CheckoutOutcomes =
         Meter.CreateCounter<long>("checkout.outcomes", unit: "{checkout}", description: "Checkouts by outcome");
+
+    /// <summary>Live event subscriptions (hub subscribers) on this instance: what fan-out costs, and when a client is attached.</summary>
+    public static readonly UpDownCounter<int> EventSubscribers =
+        Meter.CreateUpDownCounter<int>("events.subscribers", unit: "{subscription}", description: "Live event subscriptions on this instance");
 }

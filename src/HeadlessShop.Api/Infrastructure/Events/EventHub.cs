@@ -37,6 +37,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
             }
             list.Add(subscriber);
         }
+        ShopMetrics.EventSubscribers.Add(1);
         // Leaving frees the slot at once (cancellation callbacks run inside Cancel), not when the reader next wakes.
         using var leave = cancellationToken.Register(() => Remove(subscriber));
         try
@@ -129,11 +130,16 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
     {
         lock (_gate)
         {
-            if (_byKey.TryGetValue(subscriber.Key, out var list) && list.Remove(subscriber) && list.Count == 0)
+            if (!_byKey.TryGetValue(subscriber.Key, out var list) || !list.Remove(subscriber))
+            {
+                return;
+            }
+            if (list.Count == 0)
             {
                 _byKey.Remove(subscriber.Key);
             }
         }
+        ShopMetrics.EventSubscribers.Add(-1);
     }
 
     /// <summary>On shutdown every subscription ends normally, so transports can close their sockets cleanly.</summary>
@@ -144,6 +150,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
             foreach (var subscriber in _byKey.Values.SelectMany(l => l))
             {
                 subscriber.Queue.Writer.TryComplete();
+                ShopMetrics.EventSubscribers.Add(-1);
             }
             _byKey.Clear();
         }
