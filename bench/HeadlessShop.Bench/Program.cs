@@ -4,6 +4,7 @@ internal static class BenchProgram
 {
     /// <summary>
     /// bench/run.sh [--quick | --smoke] [--results DIR] [--sizes 1000,10000] [--duration S] [--vendure];
+    /// `subscriptions [--count N] [--results DIR]` (the fan-out scenario alone, SubscriptionFanout.cs);
     /// internally also `reference --url URL --payload FILE`, the in-memory ceiling server the harness starts.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -13,6 +14,10 @@ internal static class BenchProgram
             string Value(string name) => args[Array.IndexOf(args, name) + 1];
             await ReferenceServer.RunAsync(Value("--url"), Value("--payload"));
             return 0;
+        }
+        if (args.Length > 0 && args[0] == "subscriptions")
+        {
+            return await SubscriptionFanout.MainAsync(args);
         }
         return await new BenchRunner(BenchOptions.Parse(args)).RunAsync();
     }
