@@ -78,8 +78,9 @@ internal static class SubscriptionFanout
     public static async Task<SubscriptionFanoutOutcome> RunAsync(Uri api, int pid, int count, Func<string, Task<string>> psql, string root)
     {
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
-        var variant = (await PostAsync(http, "{ products(first: 1) { nodes { variants { id } } } }", null))["data"]!["products"]!["nodes"]![0]!["variants"]![0]!["id"]!.GetValue<string>();
-        await psql("UPDATE stock_levels SET on_hand = on_hand + 1000");
+        var first = (await PostAsync(http, "{ products(first: 1) { nodes { variants { id sku } } } }", null))["data"]!["products"]!["nodes"]![0]!["variants"]![0]!;
+        var variant = first["id"]!.GetValue<string>();
+        await psql($"UPDATE stock_levels SET on_hand = on_hand + 10 WHERE variant_id = (SELECT id FROM product_variants WHERE sku = '{first["sku"]!.GetValue<string>()}')");
         var cart = (await PostAsync(http, "mutation($i: CartCreateInput) { cartCreate(input: $i) { cart { id } } }",
             new { i = new { lines = new[] { new { variantId = variant, quantity = 1 } } } }))["data"]!["cartCreate"]!["cart"]!["id"]!.GetValue<string>();
         var checkout = (await PostAsync(http, "mutation($i: CheckoutCompleteInput!) { checkoutComplete(input: $i) { order { id status } orderAccessToken } }", new
