@@ -72,6 +72,10 @@ public sealed partial class MultiInstanceFixture : IAsyncLifetime
         return api;
     }
 
+    /// <summary>Runs an operator command of the published executable (e.g. <c>events dead-letters</c>) against this deployment.</summary>
+    public async Task<string> CliAsync(string arguments) =>
+        await ProcessRunner.RunAsync("dotnet", $"\"{Path.Combine(PublishDirectory, "HeadlessShop.Api.dll")}\" {arguments}", TimeSpan.FromMinutes(2), Environment(), PublishDirectory);
+
     public async Task<int> ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -468,6 +472,74 @@ public sealed class MultiInstanceTests(MultiInstanceFixture fixture) : IClassFix
         Assert.Equal(3, (await fixture.WaitForOutboxAsync(key, 3)).Count);
         var history = await fixture.QueryAsync($"SELECT sequence, status FROM order_status_history WHERE order_id = {key} ORDER BY sequence");
         Assert.Equal([1, 2, 3], history.Select(h => Convert.ToInt32(h[0], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task A_poison_event_is_dead_lettered_after_five_attempts_and_the_events_command_lists_and_replays_it_once()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.ConnectionString);
+        await using var bus = new RedisEventBus(redis, Microsoft.Extensions.Options.Options.Create(new HeadlessShop.Api.Infrastructure.RedisOptions { KeyPrefix = fixture.RedisKeyPrefix }), TimeProvider.System);
+        var consumer = new PoisonedConsumer();
+        var host = new EventConsumerHost([consumer], bus, Microsoft.Extensions.Options.Options.Create(new EventsOptions
+        {
+            MaxAttempts = 5,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(5),
+            PollInterval = TimeSpan.FromMilliseconds(20),
+        }), Microsoft.Extensions.Logging.Abstractions.NullLogger<EventConsumerHost>.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var running = host.RunAsync(consumer, stop.Token);
+        var poison = new EventEnvelope($"p-{Guid.NewGuid().ToString("N")[..6]}", "test.poison", "poison:1", "{}", DateTimeOffset.UtcNow);
+        await bus.PublishAsync(poison, stop.Token);
+
+        DeadLetter? letter = null;
+        for (var i = 0; i < 300 && letter is null; i++)
+        {
+            letter = (await bus.ListDeadLettersAsync(100, stop.Token)).SingleOrDefault(l => l.Group == consumer.Group && l.Event.Id == poison.Id);
+            await Task.Delay(letter is null ? 50 : 0, stop.Token);
+        }
+        Assert.NotNull(letter);
+        Assert.Equal(5, consumer.Attempts);
+        Assert.Equal(5, letter.Attempts);
+        var listed = await fixture.CliAsync("events dead-letters");
+        Assert.Contains(consumer.Group, listed, StringComparison.Ordinal);
+        Assert.Contains(poison.Id, listed, StringComparison.Ordinal);
+
+        // The fault is fixed; the operator replays: the consumer handles the event once, nothing is left dead.
+        consumer.Broken = false;
+        Assert.Contains("Replayed 1 dead letter", await fixture.CliAsync("events replay --all"), StringComparison.Ordinal);
+        var handled = await consumer.Handled.Task.WaitAsync(stop.Token);
+        Assert.Equal(poison.Id, handled.Id);
+        Assert.DoesNotContain(await bus.ListDeadLettersAsync(100, stop.Token), l => l.Event.Id == poison.Id);
+        Assert.Contains("No dead letters", await fixture.CliAsync("events dead-letters"), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal(6, consumer.Attempts);
+    }
+
+    private sealed class PoisonedConsumer : IEventConsumer
+    {
+        private int _attempts;
+
+        public string Group => "poisoned";
+        public volatile bool Broken = true;
+        public int Attempts => Volatile.Read(ref _attempts);
+        public TaskCompletionSource<EventEnvelope> Handled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HandleAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+        {
+            if (envelope.Type != "test.poison")
+            {
+                return Task.CompletedTask;
+            }
+            Interlocked.Increment(ref _attempts);
+            if (Broken)
+            {
+                throw new InvalidOperationException("the consumer always throws until it is fixed");
+            }
+            Handled.TrySetResult(envelope);
+            return Task.CompletedTask;
+        }
     }
 
     private static long OrderKey(string orderId) => HeadlessShop.Api.GraphQL.GlobalId.Decode(orderId, HeadlessShop.Api.GraphQL.NodeKind.Order, "id");
