@@ -273,6 +273,68 @@ public sealed class MyOrderUpdatesTests(LiveOrdersFactory factory) : IClassFixtu
         Assert.Equal([(1, OrderStatus.PendingPayment), (2, OrderStatus.Paid), (3, OrderStatus.Shipped)], history.Select(h => (h.Sequence, h.Status)));
     }
 
+    [Fact]
+    public async Task A_gap_in_the_stream_is_filled_from_the_history_and_the_late_events_are_dropped()
+    {
+        await factory.Services.GetRequiredService<EventHub>().Ready;
+        var (variantId, _, _) = await factory.VariantAsync(22, onHand: 10);
+        var (token, _, _) = await factory.RegisterAsync($"gap-{Guid.NewGuid():N}@example.com");
+        var admin = factory.Client(await factory.AdminTokenAsync());
+        var orderId = await OrderAsync(factory.Client(token), variantId);
+        var key = GlobalId.Decode(orderId, NodeKind.Order, "id");
+        using var ws = await factory.ConnectAsync();
+        Assert.Equal("connection_ack", await ws.InitAsync(new JsonObject { ["Authorization"] = $"Bearer {token}" }));
+        var hub = factory.Services.GetRequiredService<EventHub>();
+        var before = hub.SubscriberCount;
+        await ws.SubscribeAsync("mine", Subscription);
+        for (var i = 0; i < 300 && hub.SubscriberCount == before; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        // Stall every relay (this test holds their advisory lock), then ship and deliver: both commit, neither is published.
+        // Unpooled: closing must end the session, which is what releases a session-level advisory lock.
+        await using var lockConnection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(factory.ConnectionString) { Pooling = false }.ConnectionString);
+        await lockConnection.OpenAsync();
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({OutboxRelay.RelayLockKey})", lockConnection))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+        Assert.Empty((await admin.GraphQLAsync(Ship, new { i = new { orderId, carrier = "DHL", trackingNumber = "00340434161234567890" } })).OkData()["orderShip"]!["userErrors"]!.AsArray());
+        Assert.Empty((await admin.GraphQLAsync("mutation($i: OrderDeliverInput!) { orderDeliver(input: $i) { userErrors { code } } }", new { i = new { orderId } }))
+            .OkData()["orderDeliver"]!["userErrors"]!.AsArray());
+        // Only DELIVERED (sequence 4) reaches the stream, as if this instance had missed SHIPPED (3).
+        var customerId = AccessTokenService.CustomerIdOf((await factory.Services.GetRequiredService<AccessTokenService>().ValidateAsync(token))!);
+        await factory.Services.GetRequiredService<IEventBus>().PublishAsync(new EventEnvelope("out-of-band", OrderTransitions.StatusChangedEvent, OrderTransitions.KeyOf(key),
+            System.Text.Json.JsonSerializer.Serialize(new OrderStatusChanged(key, OrderStatus.Delivered, OrderStatus.Shipped, 4, DateTime.UtcNow, null, customerId),
+                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), DateTimeOffset.UtcNow), CancellationToken.None);
+
+        var first = await ws.ReceiveAsync();
+        var second = await ws.ReceiveAsync();
+        Assert.Equal(("SHIPPED", "DELIVERED"), (first!["payload"]!["data"]!["myOrderUpdates"]!["status"]!.GetValue<string>(), second!["payload"]!["data"]!["myOrderUpdates"]!["status"]!.GetValue<string>()));
+
+        // Release the relays: the real SHIPPED and DELIVERED events are published now and must be dropped.
+        await using (var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({OutboxRelay.RelayLockKey})", lockConnection))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+        await lockConnection.CloseAsync();
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>().CreateDbContextAsync())
+        {
+            for (var i = 0; i < 200 && await db.Set<OutboxMessage>().AnyAsync(m => m.Key == OrderTransitions.KeyOf(key) && m.PublishedAt == null); i++)
+            {
+                await Task.Delay(50);
+            }
+            Assert.False(await db.Set<OutboxMessage>().AnyAsync(m => m.Key == OrderTransitions.KeyOf(key) && m.PublishedAt == null));
+        }
+        // A later event of the same feed comes after them in the stream: it must be the next thing to arrive.
+        var (otherVariant, _, _) = await factory.VariantAsync(23, onHand: 10);
+        var marker = await OrderAsync(factory.Client(token), otherVariant);
+        var next = await ws.ReceiveAsync();
+        Assert.Equal(marker, next!["payload"]!["data"]!["myOrderUpdates"]!["order"]!["id"]!.GetValue<string>());
+        Assert.Equal("PENDING_PAYMENT", next["payload"]!["data"]!["myOrderUpdates"]!["status"]!.GetValue<string>());
+    }
+
     private static async Task<string> OrderAsync(HttpClient client, string variantId)
     {
         var cartId = (await client.CreateCartAsync((variantId, 1)))["id"]!.GetValue<string>();
