@@ -2,12 +2,19 @@
 # HeadlessShop API: build with the .NET SDK, run on the ASP.NET runtime image as a non-root user.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# npm installs GraphiQL's browser build, which the transport embeds at build time (Debian's packages).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first, from project files only, so the package layer is cached across source changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig HeadlessShop.sln ./
 COPY src/HeadlessShop.GraphQL.Transport/HeadlessShop.GraphQL.Transport.csproj src/HeadlessShop.GraphQL.Transport/
 COPY src/HeadlessShop.Api/HeadlessShop.Api.csproj src/HeadlessShop.Api/
 RUN dotnet restore src/HeadlessShop.Api/HeadlessShop.Api.csproj
+# GraphiQL's pinned npm packages, also a cached layer (.dockerignore keeps any host node_modules out).
+COPY src/HeadlessShop.GraphQL.Transport/GraphiQL/package.json src/HeadlessShop.GraphQL.Transport/GraphiQL/package-lock.json src/HeadlessShop.GraphQL.Transport/GraphiQL/
+RUN cd src/HeadlessShop.GraphQL.Transport/GraphiQL && npm ci --no-audit --no-fund --ignore-scripts
 COPY src/ src/
 RUN dotnet publish src/HeadlessShop.Api/HeadlessShop.Api.csproj -c Release -o /app --no-restore -p:UseAppHost=false
 

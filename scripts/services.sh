@@ -39,6 +39,10 @@ install_missing() {
   command -v docker-compose >/dev/null || need+=(docker-compose)
   # wrk drives the benchmark harness smoke test.
   command -v wrk >/dev/null || need+=(wrk)
+  # The GraphiQL test drives Debian's Chromium (playwright-core never downloads a browser).
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  # npm installs GraphiQL's browser build during the transport's build, and the test referees.
+  command -v npm >/dev/null || need+=(nodejs npm)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       log "missing ${need[*]}: install them (apt-get install ${need[*]}) or run as root"; exit 1

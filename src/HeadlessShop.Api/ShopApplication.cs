@@ -6,6 +6,8 @@ using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.Api.Payments;
+using HeadlessShop.Api.Search;
+using HeadlessShop.Api.Search.Typesense;
 using HeadlessShop.Api.Infrastructure.Events;
 using HeadlessShop.GraphQL.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,9 +38,12 @@ public static class ShopApplication
         builder.AddShopCors();
         builder.AddShopGraphQL();
         builder.AddCatalog();
+        builder.AddSearch();
         builder.AddCarts();
         builder.AddCustomers();
         builder.AddCheckout();
+        // After the database search engine: with Typesense:Url set, Typesense answers and the database is the fallback.
+        builder.AddTypesenseSearch();
         // Until authentication registers its own, every caller is anonymous.
         builder.Services.TryAddScoped<ICurrentCustomer, AnonymousCustomer>();
 

@@ -5,18 +5,19 @@ using HeadlessShop.Api.Catalog.Seeding;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure.Events;
+using HeadlessShop.Api.Search.Typesense;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace HeadlessShop.Api;
 
 /// <summary>
-/// One executable, several commands: <c>serve</c> (default), <c>migrate</c>, <c>seed</c>, <c>schema print</c>.
+/// One executable, several commands: <c>serve</c> (default), <c>migrate</c>, <c>seed</c>, <c>reindex</c>, <c>schema print</c>.
 /// Commands other than serve build the same application (same configuration) without starting the server.
 /// </summary>
 public static class ShopCli
 {
-    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "--help", "-h", "-?", "--version"];
+    private static readonly string[] CommandNames = ["serve", "migrate", "seed", "schema", "health", "events", "reindex", "--help", "-h", "-?", "--version"];
 
     // EF Core logs the expected "no history table yet" probe of a fresh database as an error; commands print their own outcome.
     private static readonly string[] CommandHostArguments = ["--Logging:LogLevel:Microsoft.EntityFrameworkCore=None"];
@@ -96,6 +97,7 @@ public static class ShopCli
         root.Subcommands.Add(seed);
         root.Subcommands.Add(schema);
         root.Subcommands.Add(EventsCommand.Create(WithAppAsync));
+        root.Subcommands.Add(ReindexCommand.Create(WithAppAsync, app => EnsureSchemaAsync(app, apply: false, CancellationToken.None)));
         return root;
     }
 

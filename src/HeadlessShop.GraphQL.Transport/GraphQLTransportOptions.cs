@@ -29,6 +29,21 @@ public sealed class GraphQLTransportOptions
     /// <summary>Longest document text, in characters, checked before parsing.</summary>
     public int MaxDocumentLength { get; set; } = 16 * 1024;
 
+    /// <summary>Most lexical tokens (names, punctuators, values; comments not counted) in one document, counted by a
+    /// lexer pass before parsing (graphql-armor: 1000). The shop's largest document has about 110, the full
+    /// introspection query 181.</summary>
+    public int MaxTokens { get; set; } = 1000;
+
+    /// <summary>Answers <c>__schema</c> and <c>__type</c> and serves the SDL download. Partners rely on it: on by
+    /// default. When off, both fields are refused during validation (INTROSPECTION_DISABLED); <c>__typename</c> works.</summary>
+    public bool Introspection { get; set; } = true;
+
+    /// <summary>Serves GraphiQL at GET on the endpoint to clients that prefer <c>text/html</c> (browsers).</summary>
+    public bool GraphiQL { get; set; } = true;
+
+    /// <summary>The query GraphiQL opens with for a visitor who has none saved; the host sets one for its schema.</summary>
+    public string GraphiQLDefaultQuery { get; set; } = "{\n  __typename\n}\n";
+
     /// <summary>Only trusted documents (by <c>documentId</c>) run; free-form documents and APQ registrations are refused.</summary>
     public bool PersistedOnly { get; set; }
 

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.DI;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.GraphiQL;
 using HeadlessShop.GraphQL.Transport.Http;
 using HeadlessShop.GraphQL.Transport.PersistedQueries;
 using HeadlessShop.GraphQL.Transport.WebSockets;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HeadlessShop.GraphQL.Transport;
 
@@ -26,13 +28,15 @@ public static class TransportServiceCollectionExtensions
         return builder.AddErrorInfoProvider(new TransportErrorInfoProvider(expose));
     }
 
-    /// <summary>Serves GraphQL over HTTP at <paramref name="pattern"/> (default <c>/graphql</c>).</summary>
+    /// <summary>Serves GraphQL over HTTP and WebSocket at <paramref name="pattern"/> (default <c>/graphql</c>), GraphiQL
+    /// to browsers on the same path, and the SDL at <c>{pattern}/schema.graphql</c>.</summary>
     public static IEndpointConventionBuilder MapGraphQLEndpoint(this IEndpointRouteBuilder endpoints, string pattern = "/graphql")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var pipeline = endpoints.CreateApplicationBuilder();
         pipeline.UseWebSockets();
         pipeline.UseMiddleware<GraphQLWebSocketMiddleware>();
+        pipeline.UseMiddleware<GraphiQLMiddleware>();
         pipeline.UseMiddleware<GraphQLHttpMiddleware>();
         pipeline.Run(context =>
         {
@@ -40,9 +44,18 @@ public static class TransportServiceCollectionExtensions
             context.Response.Headers.Allow = "GET, POST";
             return Task.CompletedTask;
         });
+        endpoints.MapGet(pattern.TrimEnd('/') + "/" + GraphiQLAssets.Folder + "/{file}", (HttpContext context, string file) =>
+            context.RequestServices.GetRequiredService<IOptions<GraphQLTransportOptions>>().Value.GraphiQL
+                ? GraphiQLAssets.ServeAsync(context, file)
+                : Results.NotFound().ExecuteAsync(context));
         endpoints.MapGet(pattern.TrimEnd('/') + "/schema.graphql", async (HttpContext context) =>
         {
-            // The schema as SDL, for partners' code generators; printed once per process.
+            // The schema as SDL, for partners' code generators; printed once per process. It is introspection.
+            if (!context.RequestServices.GetRequiredService<IOptions<GraphQLTransportOptions>>().Value.Introspection)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
             var schema = context.RequestServices.GetRequiredService<global::GraphQL.Types.ISchema>();
             context.Response.ContentType = "application/graphql; charset=utf-8";
             context.Response.Headers.CacheControl = "public, max-age=300";

@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Orders;
 using HeadlessShop.Api.Payments;
@@ -6,21 +7,17 @@ namespace HeadlessShop.Api.Checkout;
 
 public static class CheckoutServiceCollectionExtensions
 {
-    /// <summary>Checkout, orders and the payment gateway: Stripe when <c>Payments:Gateway=Stripe</c>, else the test gateway.</summary>
+    /// <summary>Checkout, orders and the payment gateway: Stripe in Production unless <c>Payments:Gateway=Test</c> was chosen.</summary>
     public static IHostApplicationBuilder AddCheckout(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
-        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName);
-        var payments = builder.Configuration.GetSection(PaymentsOptions.SectionName).Get<PaymentsOptions>() ?? new PaymentsOptions();
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.SectionName);
+        var gateway = ChooseGateway(builder.Configuration);
+        services.AddSingleton(gateway);
         services.AddSingleton<TestPaymentGateway>();
-        if (payments.UsesStripe)
+        if (gateway.UsesStripe)
         {
-            if (string.IsNullOrWhiteSpace(payments.StripeApiKey) || string.IsNullOrWhiteSpace(payments.StripeWebhookSecret))
-            {
-                throw new InvalidOperationException(
-                    "Payments__Gateway=Stripe needs Payments__StripeApiKey (sk_...) and Payments__StripeWebhookSecret (whsec_...).");
-            }
             services.AddHttpClient(nameof(StripePaymentGateway));
             services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
         }
@@ -46,5 +43,31 @@ public static class CheckoutServiceCollectionExtensions
         services.AddSingleton<OrderExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<OrderExpiry>());
         return builder;
+    }
+
+    private static ActivePaymentGateway ChooseGateway(IConfiguration configuration)
+    {
+        PaymentsOptions payments;
+        try
+        {
+            payments = configuration.GetSection(PaymentsOptions.SectionName).Get<PaymentsOptions>() ?? new PaymentsOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException("Payments__Gateway must be Stripe or Test.", e);
+        }
+        var mode = configuration.GetSection(ShopOptions.SectionName).Get<ShopOptions>()?.Mode ?? ShopMode.Embedded;
+        var gateway = new ActivePaymentGateway(payments.EffectiveGateway(mode));
+        if (gateway.UsesStripe)
+        {
+            var stripe = configuration.GetSection(StripeOptions.SectionName).Get<StripeOptions>() ?? new StripeOptions();
+            if (string.IsNullOrWhiteSpace(stripe.SecretKey) || string.IsNullOrWhiteSpace(stripe.WebhookSecret))
+            {
+                throw new InvalidOperationException(
+                    "The Stripe gateway (the Production default) needs Stripe__SecretKey (sk_...) and Stripe__WebhookSecret (whsec_...); " +
+                    "set Payments__Gateway=Test explicitly for a staging or load-test stack that takes no money.");
+            }
+        }
+        return gateway;
     }
 }

@@ -29,13 +29,14 @@ internal static partial class EmbeddedSchema
             LogRecreated(logger, backup);
             await db.Database.EnsureCreatedAsync(cancellationToken);
         }
+        await Search.SqliteSearchSchema.EnsureCreatedAsync(db, cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"CREATE TABLE IF NOT EXISTS {VersionTable} (hash TEXT NOT NULL)", cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"DELETE FROM {VersionTable}", cancellationToken);
         await db.Database.ExecuteSqlAsync($"INSERT INTO embedded_schema_version (hash) VALUES ({expected})", cancellationToken);
     }
 
     internal static string ModelHash(ShopDbContext db) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(db.Database.GenerateCreateScript())))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(db.Database.GenerateCreateScript() + Search.SqliteSearchSchema.Script)))[..16];
 
     private static async Task<string?> StoredHashAsync(ShopDbContext db, CancellationToken cancellationToken)
     {

@@ -9,10 +9,31 @@ namespace HeadlessShop.Api.GraphQL;
 
 public static class GraphQLServiceCollectionExtensions
 {
+    /// <summary>What GraphiQL opens with for a first-time visitor.</summary>
+    private const string GraphiQLDefaultQuery = """
+        # HeadlessShop storefront API: Ctrl+Enter runs.
+        # Signed-in fields (me, orders): customerLogin
+        # returns an accessToken; put it in Headers:
+        # { "Authorization": "Bearer <accessToken>" }
+        # Subscriptions use this path's WebSocket.
+        query FirstProducts {
+          products(first: 5) {
+            nodes {
+              name
+              slug
+              priceRange { min { amount currencyCode } }
+            }
+          }
+        }
+
+        """;
+
     /// <summary>The schema (graph types found by assembly scan), the executor and the transport.</summary>
     public static IHostApplicationBuilder AddShopGraphQL(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IQueryFields, NodeQueryFields>();
+        // Before AddTransport binds the GraphQL section, so configuration can still replace it.
+        builder.Services.Configure<GraphQLTransportOptions>(options => options.GraphiQLDefaultQuery = GraphiQLDefaultQuery);
         builder.Services.AddGraphQL(graphQL => graphQL
             .AddSchema<ShopSchema>()
             .AddGraphTypes(typeof(ShopSchema).Assembly)
@@ -22,7 +43,7 @@ public static class GraphQLServiceCollectionExtensions
             .ConfigureExecution<ValidatedDocumentCache>()
             .ConfigureExecutionOptions(options =>
             {
-                // Partners build on introspection; it stays on. Depth and cost limits arrive with the transport work.
+                // Introspection and the abuse limits are transport settings (GraphQL section): see README.
                 options.EnableMetrics = false;
             }));
         if (Infrastructure.RedisServiceCollectionExtensions.IsRedisEnabled(builder.Configuration))

@@ -3,28 +3,6 @@ using Stripe;
 
 namespace HeadlessShop.Api.Payments;
 
-/// <summary>Bound from the <c>Payments</c> section.</summary>
-public sealed class PaymentsOptions
-{
-    public const string SectionName = "Payments";
-
-    /// <summary><c>Test</c> (embedded default: test tokens, no network) or <c>Stripe</c>.</summary>
-    public string Gateway { get; set; } = "Test";
-
-    public string? StripeApiKey { get; set; }
-
-    /// <summary>Signing secret of the webhook endpoint (<c>whsec_…</c>); required with the Stripe gateway.</summary>
-    public string? StripeWebhookSecret { get; set; }
-
-    /// <summary>Stripe's API address; tests point it at a stand-in.</summary>
-    public Uri StripeApiBase { get; set; } = new("https://api.stripe.com");
-
-    /// <summary>Retries of failed calls (network errors, 409, 429, 5xx); every retry reuses the idempotency key.</summary>
-    public int StripeMaxNetworkRetries { get; set; } = 2;
-
-    public bool UsesStripe => string.Equals(Gateway, "Stripe", StringComparison.OrdinalIgnoreCase);
-}
-
 /// <summary>
 /// Payments through Stripe PaymentIntents: created and confirmed in one call with the customer's payment method and an
 /// idempotency key derived from the order, so a retried call (ours or Stripe.net's own) never charges twice.
@@ -34,13 +12,13 @@ public sealed class StripePaymentGateway : IPaymentGateway
 {
     private readonly StripeClient _client;
 
-    public StripePaymentGateway(IOptions<PaymentsOptions> options, IHttpClientFactory httpClients)
+    public StripePaymentGateway(IOptions<StripeOptions> options, IHttpClientFactory httpClients)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClients);
         var settings = options.Value;
-        var http = new SystemNetHttpClient(httpClients.CreateClient(nameof(StripePaymentGateway)), settings.StripeMaxNetworkRetries);
-        _client = new StripeClient(settings.StripeApiKey, httpClient: http, apiBase: settings.StripeApiBase.ToString().TrimEnd('/'));
+        var http = new SystemNetHttpClient(httpClients.CreateClient(nameof(StripePaymentGateway)), settings.MaxNetworkRetries);
+        _client = new StripeClient(settings.SecretKey, httpClient: http, apiBase: settings.ApiBase.ToString().TrimEnd('/'));
     }
 
     public string Name => "stripe";

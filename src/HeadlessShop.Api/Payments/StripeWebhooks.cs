@@ -45,11 +45,11 @@ public static partial class StripeWebhooks
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, IOptions<PaymentsOptions> options, IDbContextFactory<ShopDbContext> contexts, OutboxSignal outbox, TimeProvider time,
+        HttpContext http, ActivePaymentGateway gateway, IOptions<StripeOptions> options, IDbContextFactory<ShopDbContext> contexts, OutboxSignal outbox, TimeProvider time,
         ILoggerFactory loggers)
     {
-        var secret = options.Value.StripeWebhookSecret;
-        if (!options.Value.UsesStripe || string.IsNullOrEmpty(secret))
+        var secret = options.Value.WebhookSecret;
+        if (!gateway.UsesStripe || string.IsNullOrEmpty(secret))
         {
             return Results.NotFound();
         }

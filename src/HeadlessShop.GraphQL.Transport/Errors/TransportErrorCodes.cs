@@ -20,6 +20,8 @@ public static class TransportErrorCodes
     public const string TooManyRootFields = "QUERY_TOO_MANY_ROOT_FIELDS";
     public const string TooCostly = "QUERY_TOO_COSTLY";
     public const string TooLarge = "QUERY_TOO_LARGE";
+    public const string TooManyTokens = "QUERY_TOO_MANY_TOKENS";
+    public const string IntrospectionDisabled = "INTROSPECTION_DISABLED";
     public const string BatchingNotSupported = "BATCHING_NOT_SUPPORTED";
     public const string SubscriptionOverHttp = "SUBSCRIPTION_REQUIRES_WEBSOCKET";
 }

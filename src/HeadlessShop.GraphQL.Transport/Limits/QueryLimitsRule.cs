@@ -11,6 +11,8 @@ namespace HeadlessShop.GraphQL.Transport.Limits;
 /// (<c>first</c>/<c>last</c>, literal or variable) of the connections it is nested in, so
 /// <c>products(first: 100) { nodes { variants(first: 50) { id } } }</c> costs 1 + 100 + 100 + 5000. Fragments are
 /// expanded where they are spread. Runs on cached documents too, because the cost depends on variables.
+/// Inside <c>__schema</c>/<c>__type</c>, <c>ofType</c> adds no depth: the standard introspection query (GraphiQL,
+/// code generators) unwraps list and non-null wrappers seven levels deep, and each hop is one object, not a list.
 /// </summary>
 internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
 {
@@ -18,7 +20,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
     {
         ArgumentNullException.ThrowIfNull(context);
         var measure = new Measure(context, limits);
-        var exceeded = measure.Walk(context.Operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true);
+        var exceeded = measure.Walk(context.Operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true, introspection: false);
         var error = exceeded
             ? measure.Error
             : measure.Aliases > limits.MaxAliases
@@ -46,7 +48,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
         public TransportValidationError? Error { get; private set; }
 
         /// <summary>Walks a selection set; returns true as soon as depth or cost is over its limit (stops early).</summary>
-        public bool Walk(GraphQLSelectionSet? selectionSet, int depth, double multiplier, bool isRoot)
+        public bool Walk(GraphQLSelectionSet? selectionSet, int depth, double multiplier, bool isRoot, bool introspection)
         {
             if (selectionSet is null)
             {
@@ -61,9 +63,9 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
             {
                 var stop = selection switch
                 {
-                    GraphQLField field => Field(field, depth, multiplier, isRoot),
-                    GraphQLInlineFragment inline => Walk(inline.SelectionSet, depth, multiplier, isRoot),
-                    GraphQLFragmentSpread spread => Spread(spread, depth, multiplier, isRoot),
+                    GraphQLField field => Field(field, depth, multiplier, isRoot, introspection),
+                    GraphQLInlineFragment inline => Walk(inline.SelectionSet, depth, multiplier, isRoot, introspection),
+                    GraphQLFragmentSpread spread => Spread(spread, depth, multiplier, isRoot, introspection),
                     _ => false,
                 };
                 if (stop)
@@ -74,7 +76,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
             return false;
         }
 
-        private bool Field(GraphQLField field, int depth, double multiplier, bool isRoot)
+        private bool Field(GraphQLField field, int depth, double multiplier, bool isRoot, bool introspection)
         {
             if (field.Alias is not null)
             {
@@ -91,10 +93,13 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
                     $"The operation costs more than {limits.MaxCost} (each field counts once per item of the lists it is in; lower first/last).");
                 return true;
             }
-            return Walk(field.SelectionSet, depth + 1, multiplier * PageSize(field), isRoot: false);
+            var name = field.Name.Value;
+            introspection = introspection || name == "__schema" || name == "__type";
+            var next = introspection && name == "ofType" ? depth : depth + 1;
+            return Walk(field.SelectionSet, next, multiplier * PageSize(field), isRoot: false, introspection);
         }
 
-        private bool Spread(GraphQLFragmentSpread spread, int depth, double multiplier, bool isRoot)
+        private bool Spread(GraphQLFragmentSpread spread, int depth, double multiplier, bool isRoot, bool introspection)
         {
             var name = spread.FragmentName.Name.StringValue;
             // Cycles are reported by the standard rules; here they are simply not followed.
@@ -102,7 +107,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
             {
                 return false;
             }
-            var stop = Walk(fragment.SelectionSet, depth, multiplier, isRoot);
+            var stop = Walk(fragment.SelectionSet, depth, multiplier, isRoot, introspection);
             _expanding.Remove(name);
             return stop;
         }

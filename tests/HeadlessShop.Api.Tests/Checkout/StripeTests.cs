@@ -63,9 +63,9 @@ public sealed class StripeFactory : CartsFactory, IAsyncLifetime
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Payments:Gateway", "Stripe");
-        builder.UseSetting("Payments:StripeApiKey", "sk_test_headlessshop");
-        builder.UseSetting("Payments:StripeWebhookSecret", WebhookSecret);
-        builder.UseSetting("Payments:StripeApiBase", Stripe.Url!);
+        builder.UseSetting("Stripe:SecretKey", "sk_test_headlessshop");
+        builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
+        builder.UseSetting("Stripe:ApiBase", Stripe.Url!);
     }
 
     public new async Task DisposeAsync()

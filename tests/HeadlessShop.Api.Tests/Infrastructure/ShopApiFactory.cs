@@ -65,6 +65,8 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (Database == TestDatabaseKind.Postgres)
         {
             builder.UseSetting("HeadlessShop:Mode", "Production");
+            // Production defaults to Stripe; the tests that need it point it at a stand-in themselves.
+            builder.UseSetting("Payments:Gateway", "Test");
             builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
             builder.UseSetting("ConnectionStrings:Redis", TestRedis.ConnectionString);
             // Every factory writes under its own prefix on the shared test Redis: no test sees another's keys.

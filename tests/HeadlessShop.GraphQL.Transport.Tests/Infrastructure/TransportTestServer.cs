@@ -13,9 +13,22 @@ using Microsoft.Extensions.Logging;
 namespace HeadlessShop.GraphQL.Transport.Tests.Infrastructure;
 
 /// <summary>The transport on a real Kestrel port (loopback, ephemeral), serving <see cref="TestSchema"/>.</summary>
-public sealed class TransportTestServer : IAsyncLifetime
+public class TransportTestServer : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private WebApplication? _app;
+
+    public TransportTestServer()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A server with <paramref name="settings"/> (configuration keys such as <c>GraphQL:Introspection</c>)
+    /// on top of the defaults.</summary>
+    protected TransportTestServer(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
+    }
 
     public Uri GraphQLUri { get; private set; } = new("http://127.0.0.1/");
 
@@ -37,7 +50,7 @@ public sealed class TransportTestServer : IAsyncLifetime
             {
                 ["GraphQL:WebSocketConnectionInitTimeout"] = "00:00:02",
                 ["GraphQL:WebSocketMaxQueuedMessages"] = "16",
-            }).Build(), isDevelopment: false)
+            }).AddInMemoryCollection(_settings).Build(), isDevelopment: false)
             .ConfigureExecution<ValidatedDocumentCache>());
         _app = builder.Build();
         _app.MapGraphQLEndpoint();
