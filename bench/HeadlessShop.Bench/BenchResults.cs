@@ -26,4 +26,5 @@ public sealed record BenchReport(
     List<string> Notes,
     List<PeerFigure> Vendure,
     string? MicroBenchmarks,
-    FlashSaleOutcome? FlashSale = null);
+    FlashSaleOutcome? FlashSale = null,
+    SubscriptionFanoutOutcome? Subscriptions = null);

@@ -21,6 +21,7 @@ internal sealed class BenchRunner(BenchOptions options)
     private Dictionary<string, string> _services = [];
     private double _peakRssMb;
     private FlashSaleOutcome? _flashSale;
+    private SubscriptionFanoutOutcome? _subscriptions;
     private string _work = "";
 
     public async Task<int> RunAsync()
@@ -69,6 +70,11 @@ internal sealed class BenchRunner(BenchOptions options)
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
+            if (_subscriptions is null && options.Profile != "smoke" && Directory.Exists(Path.Combine(_root, "tests", "referees", "node_modules")))
+            {
+                Step($"subscription fan-out @ {size}");
+                _subscriptions = await SubscriptionFanout.RunAsync(server.BaseAddress, server.Process.Id, SubscriptionFanout.DefaultSubscriptions, sql => PsqlAsync(size, sql), _root);
+            }
             listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
             if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
@@ -85,7 +91,7 @@ internal sealed class BenchRunner(BenchOptions options)
         var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
-            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale);
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions);
         var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
         Console.WriteLine();
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));

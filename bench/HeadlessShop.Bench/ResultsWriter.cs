@@ -185,6 +185,10 @@ internal static class ResultsWriter
             Line(report.MicroBenchmarks);
             Line();
         }
+        if (report.Subscriptions is { } fanout)
+        {
+            md.Append(SubscriptionFanout.Markdown(fanout));
+        }
         if (report.Notes.Count > 0)
         {
             Line("## Notes");

@@ -44,6 +44,7 @@ public static class CheckoutServiceCollectionExtensions
         services.AddSingleton<IMutationFields, CheckoutMutationFields>();
         services.AddSingleton<IMutationFields, OrderMutationFields>();
         services.AddSingleton<ISubscriptionFields, OrderSubscriptionFields>();
+        services.AddSingleton<Infrastructure.Events.IEventRoute, CustomerOrdersRoute>();
         services.AddSingleton<OrderExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<OrderExpiry>());
         return builder;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure;
+using HeadlessShop.GraphQL.Transport.WebSockets;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace HeadlessShop.Api.Customers;
@@ -44,6 +45,7 @@ public static class CustomersServiceCollectionExtensions
         }
         services.AddScoped<HttpCurrentCustomer>();
         services.AddScoped<ICurrentCustomer>(sp => sp.GetRequiredService<HttpCurrentCustomer>());
+        services.AddSingleton<IWebSocketAuthenticator, JwtWebSocketAuthenticator>();
         services.AddScoped<CustomerByIdDataLoader>();
         services.AddSingleton<INodeResolver, CustomerNodeResolver>();
         services.AddSingleton<IQueryFields, CustomerQueryFields>();

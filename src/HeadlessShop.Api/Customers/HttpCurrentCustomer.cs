@@ -17,8 +17,9 @@ public sealed class HttpCurrentCustomer : ICurrentCustomer
     /// <summary>True when a bearer token was sent but rejected: the client should refresh it.</summary>
     public bool TokenRejected { get; private set; }
 
-    /// <summary>After a successful sign-in in this request, the rest of the response is the new customer's view.</summary>
-    public void SignedIn(ClaimsPrincipal principal) => _principal = principal;
+    /// <summary>After a successful sign-in in this request, the rest of the response is the new customer's view
+    /// (null: anonymous, e.g. a WebSocket whose <c>connection_init</c> carried no token).</summary>
+    public void SignedIn(ClaimsPrincipal? principal) => _principal = principal;
 
     public async Task InitializeAsync(HttpContext context, AccessTokenService tokens)
     {

@@ -17,6 +17,10 @@ public static class ShopMetrics
     public static readonly Counter<long> CheckoutOutcomes =
         Meter.CreateCounter<long>("checkout.outcomes", unit: "{checkout}", description: "Checkouts by outcome");
 
+    /// <summary>Live event subscriptions (hub subscribers) on this instance: what fan-out costs, and when a client is attached.</summary>
+    public static readonly UpDownCounter<int> EventSubscribers =
+        Meter.CreateUpDownCounter<int>("events.subscribers", unit: "{subscription}", description: "Live event subscriptions on this instance");
+
     /// <summary>Searches the database answered because Typesense could not (timeout, error, open circuit), by reason.</summary>
     public static readonly Counter<long> SearchFallbacks =
         Meter.CreateCounter<long>("search.fallbacks", unit: "{search}", description: "Searches answered by the database engine because Typesense was unavailable");

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
+using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure.Events;
@@ -11,8 +12,6 @@ namespace HeadlessShop.Api.Orders;
 
 internal sealed class OrderSubscriptionFields : ISubscriptionFields
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public void AddTo(ObjectGraphType subscription)
     {
         subscription.Field<NonNullGraphType<OrderStatusEventGraphType>>("orderStatusChanged")
@@ -29,38 +28,121 @@ internal sealed class OrderSubscriptionFields : ISubscriptionFields
                 }
                 var hub = services.GetRequiredService<EventHub>();
                 var contexts = services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
-                return new AsyncEnumerableObservable<object?>(ct => ChangesAsync(hub, contexts, orderId, ct));
+                var orders = services.GetRequiredService<OrderByIdDataLoader>();
+                return new AsyncEnumerableObservable<object?>(ct => OrderChangesAsync(hub, new OrderChangeSequencer(contexts, orders), orderId, ct));
+            });
+
+        subscription.Field<NonNullGraphType<OrderStatusEventGraphType>>("myOrderUpdates")
+            .Description("Every status change of the signed-in customer's orders.")
+            .ResolveStream(ctx =>
+            {
+                var services = ctx.RequestServices!;
+                if (services.GetRequiredService<ICurrentCustomer>().Id is not { } customerId)
+                {
+                    throw new ExecutionError("Sign in to follow your orders: send the access token in connection_init.") { Code = "UNAUTHORIZED" };
+                }
+                var hub = services.GetRequiredService<EventHub>();
+                var contexts = services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+                var orders = services.GetRequiredService<OrderByIdDataLoader>();
+                var time = services.GetRequiredService<TimeProvider>();
+                return new AsyncEnumerableObservable<object?>(ct => CustomerChangesAsync(hub, new OrderChangeSequencer(contexts, orders), time, customerId, ct));
             });
     }
 
-    /// <summary>
-    /// The current status first, then each change exactly once and in order: events are numbered per order, so a
-    /// duplicate (at-least-once relay) or an older event is dropped, and a gap is filled from the history table.
-    /// </summary>
-    private static async IAsyncEnumerable<object?> ChangesAsync(
-        EventHub hub, IDbContextFactory<ShopDbContext> contexts, long orderId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The current status first, then each change of the order exactly once and in order.</summary>
+    private static async IAsyncEnumerable<object?> OrderChangesAsync(
+        EventHub hub, OrderChangeSequencer sequencer, long orderId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Listen before reading the current status, so a change committed in between is not lost.
         await using var events = hub.SubscribeAsync(OrderTransitions.KeyOf(orderId), cancellationToken).GetAsyncEnumerator(cancellationToken);
         var next = events.MoveNextAsync();
-        var delivered = 0;
-        foreach (var change in await HistoryAfterAsync(contexts, orderId, 0, latestOnly: true, cancellationToken))
+        await using (var db = await sequencer.Contexts.CreateDbContextAsync(cancellationToken))
         {
-            delivered = change.Sequence;
+            var current = await db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId)
+                .OrderByDescending(h => h.Sequence).FirstOrDefaultAsync(cancellationToken);
+            if (current is not null)
+            {
+                sequencer.Delivered[orderId] = current.Sequence;
+                yield return current;
+            }
+        }
+        await foreach (var change in sequencer.FollowAsync(events, next, cancellationToken))
+        {
             yield return change;
         }
+    }
+
+    /// <summary>
+    /// Each change of the customer's orders made from the moment listening started, exactly once and in order per order.
+    /// The baseline (per order, the last sequence stamped before that moment) is read after listening started, so a
+    /// change made in between is neither lost nor repeated; an order placed later starts from its sequence 1.
+    /// </summary>
+    private static async IAsyncEnumerable<object?> CustomerChangesAsync(
+        EventHub hub, OrderChangeSequencer sequencer, TimeProvider time, long customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var events = hub.SubscribeAsync(OrderTransitions.CustomerKeyOf(customerId), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // The first MoveNextAsync attaches to the hub synchronously: every change stamped from now on reaches us.
+        var next = events.MoveNextAsync();
+        var listening = time.GetUtcNow().UtcDateTime;
+        await using (var db = await sequencer.Contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var baseline = await db.Set<OrderStatusChange>()
+                .Where(h => h.At < listening && db.Set<Order>().Any(o => o.Id == h.OrderId && o.CustomerId == customerId))
+                .GroupBy(h => h.OrderId)
+                .Select(g => new { OrderId = g.Key, Sequence = g.Max(h => h.Sequence) })
+                .ToListAsync(cancellationToken);
+            foreach (var order in baseline)
+            {
+                sequencer.Delivered[order.OrderId] = order.Sequence;
+            }
+        }
+        await foreach (var change in sequencer.FollowAsync(events, next, cancellationToken))
+        {
+            yield return change;
+        }
+    }
+}
+
+/// <summary>
+/// Turns the at-least-once event stream into each order's changes exactly once and in order: events are numbered per
+/// order, so a duplicate or older event is dropped, the next one is delivered from its payload, and a gap (an event
+/// this instance has not seen) is filled from the history table. The connection's order loader forgets the order
+/// before each delivery, so <c>order { status }</c> is read fresh for every event, not cached for the connection.
+/// </summary>
+internal sealed class OrderChangeSequencer(IDbContextFactory<ShopDbContext> contexts, OrderByIdDataLoader orders)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public IDbContextFactory<ShopDbContext> Contexts => contexts;
+
+    /// <summary>The last sequence delivered per order; a missing order has had nothing delivered.</summary>
+    public Dictionary<long, int> Delivered { get; } = [];
+
+    public async IAsyncEnumerable<OrderStatusChange> FollowAsync(
+        IAsyncEnumerator<EventEnvelope> events, ValueTask<bool> next, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         while (await next)
         {
-            if (Sequence(events.Current) is { } sequence && sequence > delivered)
+            if (Parse(events.Current) is { } changed)
             {
-                foreach (var change in await HistoryAfterAsync(contexts, orderId, delivered, latestOnly: false, cancellationToken))
+                var delivered = Delivered.GetValueOrDefault(changed.OrderId);
+                orders.Forget(changed.OrderId);
+                if (changed.Sequence == delivered + 1)
                 {
-                    if (change.Sequence > sequence)
+                    Delivered[changed.OrderId] = changed.Sequence;
+                    yield return new OrderStatusChange
                     {
-                        break;
+                        OrderId = changed.OrderId, Status = changed.Status, PreviousStatus = changed.PreviousStatus,
+                        At = changed.At, Note = changed.Note, Sequence = changed.Sequence,
+                    };
+                }
+                else if (changed.Sequence > delivered)
+                {
+                    foreach (var change in await HistoryAsync(changed.OrderId, delivered, changed.Sequence, cancellationToken))
+                    {
+                        Delivered[changed.OrderId] = change.Sequence;
+                        yield return change;
                     }
-                    delivered = change.Sequence;
-                    yield return change;
                 }
             }
             // Ask for the next event only now: a pending read must not outlive this iterator.
@@ -68,8 +150,8 @@ internal sealed class OrderSubscriptionFields : ISubscriptionFields
         }
     }
 
-    /// <summary>The per-order sequence number of a status event; null for other or unreadable events (skipped).</summary>
-    private static int? Sequence(EventEnvelope envelope)
+    /// <summary>A status event of the stream; null for other or unreadable events (skipped).</summary>
+    private static OrderStatusChanged? Parse(EventEnvelope envelope)
     {
         if (envelope.Type != OrderTransitions.StatusChangedEvent)
         {
@@ -77,7 +159,7 @@ internal sealed class OrderSubscriptionFields : ISubscriptionFields
         }
         try
         {
-            return JsonSerializer.Deserialize<OrderStatusChanged>(envelope.Payload, Json)?.Sequence;
+            return JsonSerializer.Deserialize<OrderStatusChanged>(envelope.Payload, Json);
         }
         catch (JsonException)
         {
@@ -85,13 +167,37 @@ internal sealed class OrderSubscriptionFields : ISubscriptionFields
         }
     }
 
-    private static async Task<List<OrderStatusChange>> HistoryAfterAsync(
-        IDbContextFactory<ShopDbContext> contexts, long orderId, int after, bool latestOnly, CancellationToken cancellationToken)
+    private async Task<List<OrderStatusChange>> HistoryAsync(long orderId, int after, int upTo, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId && h.Sequence > after);
-        return latestOnly
-            ? await query.OrderByDescending(h => h.Sequence).Take(1).ToListAsync(cancellationToken)
-            : await query.OrderBy(h => h.Sequence).ToListAsync(cancellationToken);
+        return await db.Set<OrderStatusChange>()
+            .Where(h => h.OrderId == orderId && h.Sequence > after && h.Sequence <= upTo)
+            .OrderBy(h => h.Sequence)
+            .ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>Fans an order's status change out to its owner's feed too (<see cref="OrderTransitions.CustomerKeyOf"/>).</summary>
+internal sealed class CustomerOrdersRoute : IEventRoute
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public IEnumerable<string> KeysOf(EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Type != OrderTransitions.StatusChangedEvent)
+        {
+            return [];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<OrderStatusChanged>(envelope.Payload, Json)?.CustomerId is { } customerId
+                ? [OrderTransitions.CustomerKeyOf(customerId)]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 }

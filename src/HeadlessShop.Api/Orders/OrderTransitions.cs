@@ -20,7 +20,8 @@ public enum StockEffect
     Restock,
 }
 
-public sealed record OrderStatusChanged(long OrderId, OrderStatus Status, OrderStatus? PreviousStatus, int Sequence, DateTime At, string? Note);
+/// <summary>An order moved to <paramref name="Status"/>; <paramref name="CustomerId"/> routes it to the owner's feed (null for guests).</summary>
+public sealed record OrderStatusChanged(long OrderId, OrderStatus Status, OrderStatus? PreviousStatus, int Sequence, DateTime At, string? Note, long? CustomerId = null);
 
 /// <summary>
 /// The only way an order changes status: a conditional update (from the expected status) so concurrent actors (webhook,
@@ -32,6 +33,9 @@ public static class OrderTransitions
 
     public static string KeyOf(long orderId) => "order:" + orderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The hub key under which every status change of one customer's orders is fanned out (see <see cref="CustomerOrdersRoute"/>).</summary>
+    public static string CustomerKeyOf(long customerId) => "customer-orders:" + customerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Records the first status of a new order (sequence 1). Call inside the order's transaction.</summary>
     public static void RecordCreated(ShopDbContext db, Order order, DateTime at)
     {
@@ -39,7 +43,7 @@ public static class OrderTransitions
         ArgumentNullException.ThrowIfNull(order);
         var change = new OrderStatusChange { OrderId = order.Id, Status = order.Status, At = at, Sequence = 1, Note = "Order placed" };
         db.Add(change);
-        db.EnqueueEvent(StatusChangedEvent, KeyOf(order.Id), new OrderStatusChanged(order.Id, order.Status, null, 1, at, change.Note), at);
+        db.EnqueueEvent(StatusChangedEvent, KeyOf(order.Id), new OrderStatusChanged(order.Id, order.Status, null, 1, at, change.Note, order.CustomerId), at);
     }
 
     /// <summary>
@@ -70,10 +74,13 @@ public static class OrderTransitions
             .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new { VariantId = l.VariantId!.Value, l.Quantity, v.ProductId })
             .OrderBy(l => l.VariantId)
             .ToListAsync(cancellationToken);
-        var sequence = await db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).MaxAsync(h => (int?)h.Sequence, cancellationToken) ?? 0;
-        var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = sequence + 1 };
+        // One statement for the owner (routes the event to the customer's feed) and the last sequence number.
+        var state = await db.Set<Order>().Where(o => o.Id == orderId)
+            .Select(o => new { o.CustomerId, Sequence = db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).Max(h => (int?)h.Sequence) ?? 0 })
+            .SingleAsync(cancellationToken);
+        var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = state.Sequence + 1 };
         db.Add(change);
-        db.EnqueueEvent(StatusChangedEvent, KeyOf(orderId), new OrderStatusChanged(orderId, to, from, change.Sequence, at, note), at);
+        db.EnqueueEvent(StatusChangedEvent, KeyOf(orderId), new OrderStatusChanged(orderId, to, from, change.Sequence, at, note, state.CustomerId), at);
         if (stock is StockEffect.Release or StockEffect.Restock)
         {
             foreach (var line in lines)

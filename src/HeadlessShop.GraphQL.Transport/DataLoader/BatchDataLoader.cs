@@ -62,6 +62,18 @@ public abstract class BatchDataLoader<TKey, TValue>
         }
     }
 
+    /// <summary>
+    /// Drops the cached answer for <paramref name="key"/>, so the next load fetches it again. A WebSocket connection is
+    /// one scope, so a subscription calls this before each event that must see fresh data.
+    /// </summary>
+    public void Forget(TKey key)
+    {
+        lock (_gate)
+        {
+            _loads.Remove(key);
+        }
+    }
+
     /// <summary>Loads many keys in one batch; the result keeps the order of <paramref name="keys"/>.</summary>
     public IDataLoaderResult<IReadOnlyList<TValue?>> LoadManyAsync(IEnumerable<TKey> keys) =>
         keys.Select(LoadAsync).ToList().All();

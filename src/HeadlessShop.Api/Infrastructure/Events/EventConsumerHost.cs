@@ -34,6 +34,15 @@ public sealed class EventsOptions
     /// <summary>How often the outbox relay looks for committed rows when nobody told it about them.</summary>
     public TimeSpan RelayInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>False: this instance never relays the outbox (another instance does; several may, one at a time).</summary>
+    public bool Relay { get; set; } = true;
+
+    /// <summary>
+    /// Fault injection for crash tests: the relay waits this long after publishing a batch and before marking it sent
+    /// (holding the relay lock), so a kill lands deterministically in that window. Zero (the default) in production.
+    /// </summary>
+    public TimeSpan RelayHoldAfterPublish { get; set; } = TimeSpan.Zero;
+
     /// <summary>Published outbox rows are deleted after this long.</summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -8,8 +8,10 @@ namespace HeadlessShop.Api.Infrastructure.Events;
 /// (<see cref="SubscriberTooSlowException"/>) instead of making the process buffer without limit; the others are
 /// unaffected. Every instance runs its own hub, so a change made through any instance reaches subscribers on all.
 /// </summary>
-public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : BackgroundService
+public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IEnumerable<IEventRoute>? routes = null) : BackgroundService
 {
+    private readonly IEventRoute[] _routes = [.. routes ?? []];
+
     /// <summary>Events a subscriber may have queued before it is considered too slow.</summary>
     public const int SubscriberBuffer = 256;
 
@@ -35,6 +37,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
             }
             list.Add(subscriber);
         }
+        ShopMetrics.EventSubscribers.Add(1);
         // Leaving frees the slot at once (cancellation callbacks run inside Cancel), not when the reader next wakes.
         using var leave = cancellationToken.Register(() => Remove(subscriber));
         try
@@ -92,14 +95,25 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
 
     private void Dispatch(EventEnvelope envelope)
     {
-        Subscriber[] targets;
+        List<Subscriber> targets = [];
+        var extraKeys = _routes.Length == 0 ? [] : _routes.SelectMany(r => r.KeysOf(envelope)).ToList();
         lock (_gate)
         {
-            if (!_byKey.TryGetValue(envelope.Key, out var list))
+            if (_byKey.TryGetValue(envelope.Key, out var list))
+            {
+                targets.AddRange(list);
+            }
+            foreach (var key in extraKeys)
+            {
+                if (_byKey.TryGetValue(key, out var routed))
+                {
+                    targets.AddRange(routed);
+                }
+            }
+            if (targets.Count == 0)
             {
                 return;
             }
-            targets = [.. list];
         }
         foreach (var subscriber in targets)
         {
@@ -107,7 +121,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
             {
                 subscriber.Queue.Writer.TryComplete(new SubscriberTooSlowException(SubscriberBuffer));
                 Remove(subscriber);
-                LogCutOff(envelope.Key);
+                LogCutOff(subscriber.Key);
             }
         }
     }
@@ -116,11 +130,16 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
     {
         lock (_gate)
         {
-            if (_byKey.TryGetValue(subscriber.Key, out var list) && list.Remove(subscriber) && list.Count == 0)
+            if (!_byKey.TryGetValue(subscriber.Key, out var list) || !list.Remove(subscriber))
+            {
+                return;
+            }
+            if (list.Count == 0)
             {
                 _byKey.Remove(subscriber.Key);
             }
         }
+        ShopMetrics.EventSubscribers.Add(-1);
     }
 
     /// <summary>On shutdown every subscription ends normally, so transports can close their sockets cleanly.</summary>
@@ -131,6 +150,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
             foreach (var subscriber in _byKey.Values.SelectMany(l => l))
             {
                 subscriber.Queue.Writer.TryComplete();
+                ShopMetrics.EventSubscribers.Add(-1);
             }
             _byKey.Clear();
         }
@@ -149,6 +169,15 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger) : 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cut off a subscriber of {Key}: it fell behind by the whole buffer")]
     private partial void LogCutOff(string key);
+}
+
+/// <summary>
+/// Further keys an event is fanned out under besides its own, e.g. an order's status change also reaches the feed of
+/// the customer who owns the order. Runs once per event per instance, on the hub's dispatch loop: keep it cheap.
+/// </summary>
+public interface IEventRoute
+{
+    IEnumerable<string> KeysOf(EventEnvelope envelope);
 }
 
 /// <summary>A subscriber fell behind by a whole buffer and was disconnected; it may subscribe again.</summary>

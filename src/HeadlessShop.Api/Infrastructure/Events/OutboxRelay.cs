@@ -39,13 +39,18 @@ public sealed partial class OutboxRelay(
 {
     internal const int BatchSize = 100;
 
-    /// <summary>Arbitrary but fixed: every instance must take the same advisory lock.</summary>
-    private const long RelayLockKey = 0x48535f4f5554424f; // "HS_OUTBO"
+    /// <summary>Arbitrary but fixed: every instance must take the same advisory lock (tests hold it to stall relays).</summary>
+    public const long RelayLockKey = 0x48535f4f5554424f; // "HS_OUTBO"
 
     private DateTime _lastCleanup;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Relay)
+        {
+            LogRelayOff();
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -102,6 +107,11 @@ public sealed partial class OutboxRelay(
             await bus.PublishAsync(message.ToEnvelope(), cancellationToken);
             message.PublishedAt = now;
         }
+        if (options.Value.RelayHoldAfterPublish > TimeSpan.Zero)
+        {
+            LogHolding(batch.Count, options.Value.RelayHoldAfterPublish);
+            await Task.Delay(options.Value.RelayHoldAfterPublish, time, cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
@@ -111,6 +121,10 @@ public sealed partial class OutboxRelay(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (!options.Value.Relay)
+        {
+            return;
+        }
         using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         flush.CancelAfter(TimeSpan.FromSeconds(5));
         try
@@ -140,6 +154,12 @@ public sealed partial class OutboxRelay(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Set<OutboxMessage>().Where(m => m.PublishedAt != null && m.PublishedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay is off on this instance (Events:Relay=false)")]
+    private partial void LogRelayOff();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay published {Count} event(s) and holds {Hold} before marking them (Events:RelayHoldAfterPublish)")]
+    private partial void LogHolding(int count, TimeSpan hold);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed; retrying")]
     private partial void LogRelayFailed(Exception exception);
