@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using HeadlessShop.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,15 +19,12 @@ public sealed class ProductBySlugDataLoader(IDbContextFactory<ShopDbContext> con
 /// <summary>Variants with their stock level (joined in the same statement), in display order.</summary>
 public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductVariant>(contexts)
 {
-    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<ProductVariant>>> Shape = (db, keys) =>
-        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.ProductId)).OrderBy(v => v.ProductId).ThenBy(v => v.Position);
+    // Every listing and product page runs this: compiled, so EF skips the per-call expression cache lookup.
+    private static readonly CompiledKeysQuery<ProductVariant> Shape = new((db, keys) =>
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.ProductId)).OrderBy(v => v.ProductId).ThenBy(v => v.Position));
 
-    // Every listing and product page runs this: compiled once, so EF skips the per-call expression cache lookup.
-    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<ProductVariant>> Compiled = EF.CompileAsyncQuery(Shape);
-    private static readonly Func<ShopDbContext, long[], IQueryable<ProductVariant>> Build = Shape.Compile();
-
-    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
-    protected override IAsyncEnumerable<ProductVariant> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
+    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) => Shape.Query(db, [.. keys]);
+    protected override IAsyncEnumerable<ProductVariant> Rows(ShopDbContext db, long[] keys) => Shape.Rows(db, keys);
     protected override long KeyOf(ProductVariant row) => row.ProductId;
 }
 
@@ -42,14 +38,11 @@ public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> conte
 
 public sealed class ImagesByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductImage>(contexts)
 {
-    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<ProductImage>>> Shape = (db, keys) =>
-        db.ProductImages.Where(i => keys.Contains(i.ProductId)).OrderBy(i => i.ProductId).ThenBy(i => i.Position);
+    private static readonly CompiledKeysQuery<ProductImage> Shape = new((db, keys) =>
+        db.ProductImages.Where(i => keys.Contains(i.ProductId)).OrderBy(i => i.ProductId).ThenBy(i => i.Position));
 
-    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<ProductImage>> Compiled = EF.CompileAsyncQuery(Shape);
-    private static readonly Func<ShopDbContext, long[], IQueryable<ProductImage>> Build = Shape.Compile();
-
-    protected override IQueryable<ProductImage> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
-    protected override IAsyncEnumerable<ProductImage> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
+    protected override IQueryable<ProductImage> Query(ShopDbContext db, IReadOnlyList<long> keys) => Shape.Query(db, [.. keys]);
+    protected override IAsyncEnumerable<ProductImage> Rows(ShopDbContext db, long[] keys) => Shape.Rows(db, keys);
     protected override long KeyOf(ProductImage row) => row.ProductId;
 }
 
@@ -62,12 +55,10 @@ public sealed class OptionsByProductIdDataLoader(IDbContextFactory<ShopDbContext
 
 public sealed class CategoryByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Category>(contexts)
 {
-    private static readonly Expression<Func<ShopDbContext, long[], IQueryable<Category>>> Shape = (db, keys) => db.Categories.Where(c => keys.Contains(c.Id));
-    private static readonly Func<ShopDbContext, long[], IAsyncEnumerable<Category>> Compiled = EF.CompileAsyncQuery(Shape);
-    private static readonly Func<ShopDbContext, long[], IQueryable<Category>> Build = Shape.Compile();
+    private static readonly CompiledKeysQuery<Category> Shape = new((db, keys) => db.Categories.Where(c => keys.Contains(c.Id)));
 
-    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) => Build(db, [.. keys]);
-    protected override IAsyncEnumerable<Category> Rows(ShopDbContext db, long[] keys) => Compiled(db, keys);
+    protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) => Shape.Query(db, [.. keys]);
+    protected override IAsyncEnumerable<Category> Rows(ShopDbContext db, long[] keys) => Shape.Rows(db, keys);
     protected override long KeyOf(Category value) => value.Id;
 }
 
