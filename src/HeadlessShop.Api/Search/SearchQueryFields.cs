@@ -32,7 +32,7 @@ public static class SearchInputValidator
         var text = input.Query.Trim();
         if (text.Length > SearchFacets.MaxQueryLength)
         {
-            throw Error($"\"input.query\" is at most {SearchFacets.MaxQueryLength} characters; it was {input.Query.Length}.", "input.query");
+            throw Error($"\"input.query\" is at most {SearchFacets.MaxQueryLength} characters; it was {text.Length}.", "input.query");
         }
 
         var facets = new List<FacetSelection>();
@@ -54,6 +54,11 @@ public static class SearchInputValidator
             if (values.Any(v => v.Length > 200))
             {
                 throw Error($"\"input.facets\" has a value of \"{selection.Name}\" longer than 200 characters.", "input.facets");
+            }
+            // Typesense filter literals cannot hold a backtick; every engine rejects it so the answer never depends on the engine.
+            if (values.Any(v => v.Contains('`', StringComparison.Ordinal)))
+            {
+                throw Error($"\"input.facets\" has a value of \"{selection.Name}\" containing a backtick (`), which facet values cannot contain.", "input.facets");
             }
             if (values.Count > 0)
             {

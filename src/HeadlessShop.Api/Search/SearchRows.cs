@@ -49,8 +49,10 @@ internal static class SearchRowAssembler
             {
                 counts.TryAdd(value, 0);
             }
+            // The top MaxFacetValues values, like Typesense's max_facet_values, plus every selected value beyond them.
             var values = counts
                 .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Where((kv, rank) => rank < SearchFacets.MaxFacetValues || selected.Contains(kv.Key))
                 .Select(kv => new FacetValueCount(kv.Key, kv.Value, selected.Contains(kv.Key)))
                 .ToList();
             facets.Add(new FacetCounts(name, values));

@@ -206,6 +206,8 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
         { """{"query": "x", "facets": [{"name": "flavour", "values": ["salty"]}]}""", "input.facets" },
         { """{"query": "x", "facets": [{"name": "brand", "values": ["a"]}, {"name": "brand", "values": ["b"]}]}""", "input.facets" },
         { """{"query": "x", "facets": [{"name": "color", "values": VALUES51}]}""", "input.facets" },
+        { """{"query": "x", "facets": [{"name": "brand", "values": ["Acme`] || brand:=[`x"]}]}""", "input.facets" },
+        { """{"query": "QUERY201"}""", "input.query" },
         { """{"query": "x", "priceMin": 5000, "priceMax": 1000}""", "input.priceMin" },
         { """{"query": "x", "priceMin": -1}""", "input.priceMin" },
         { """{"query": "x", "priceMax": -1}""", "input.priceMax" },
@@ -223,6 +225,7 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
             .OkData()["products"]!["pageInfo"]!["endCursor"]!.GetValue<string>();
         var json = input
             .Replace("QUERY1000", new string('a', 1000), StringComparison.Ordinal)
+            .Replace("QUERY201", "  " + new string('a', 201) + "  ", StringComparison.Ordinal)
             .Replace("VALUES51", new JsonArray(Enumerable.Range(0, 51).Select(i => (JsonNode)JsonValue.Create($"c{i}")).ToArray()).ToJsonString(), StringComparison.Ordinal)
             .Replace("CURSOR_OF_A_PRODUCT_LIST", productCursor, StringComparison.Ordinal);
 
@@ -232,6 +235,15 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
         Assert.Equal("BAD_USER_INPUT", response.FirstErrorCode());
         Assert.Equal(argument, response.Errors![0]!["extensions"]!["argument"]!.GetValue<string>());
         Assert.Null(response.Data?["search"]);
+    }
+
+    [Fact]
+    public async Task A_query_of_exactly_200_characters_is_answered()
+    {
+        var search = await SearchAsync(new { query = new string('q', SearchFacets.MaxQueryLength), first = 5 });
+
+        Assert.Equal(0, search["totalCount"]!.GetValue<int>());
+        Assert.Empty(search["hits"]!["edges"]!.AsArray());
     }
 
     [Fact]

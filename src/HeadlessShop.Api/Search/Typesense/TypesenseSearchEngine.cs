@@ -11,7 +11,7 @@ namespace HeadlessShop.Api.Search.Typesense;
 /// faceting); the price buckets are a range facet on the lowest price, counted with every facet selection but
 /// without the price filter, so a shopper can widen the price range too.
 /// </summary>
-public sealed class TypesenseSearchEngine(TypesenseClient client, IOptions<TypesenseOptions> options) : ISearchEngine
+public sealed partial class TypesenseSearchEngine(TypesenseClient client, IOptions<TypesenseOptions> options) : ISearchEngine
 {
     private const int MaxPerPage = 250;
 
@@ -125,8 +125,8 @@ public sealed class TypesenseSearchEngine(TypesenseClient client, IOptions<Types
             SearchSortKey.Name => $"{TypesenseProductSchema.Name}:{Dir(true)},{id}",
             SearchSortKey.Price => $"{TypesenseProductSchema.PriceMin}:{Dir(true)},{id}",
             SearchSortKey.CreatedAt => $"{TypesenseProductSchema.CreatedAt}:{Dir(true)},{id}",
-            // Browsing has no text to rank by: newest first, like the catalog.
-            _ when query.IsBrowse => $"{TypesenseProductSchema.CreatedAt}:{Dir(false)},{id}",
+            // Browsing has no text to rank by: catalog order (product id), like the database engines and products().
+            _ when query.IsBrowse => id,
             _ => $"_text_match:{Dir(false)},{id}",
         };
     }
@@ -175,10 +175,12 @@ public sealed class TypesenseSearchEngine(TypesenseClient client, IOptions<Types
     }
 
     /// <summary>
-    /// The rule: Typesense reports, per hit, the document words that matched (<c>matched_tokens</c>). A query word that
-    /// none of the top hit's matched words equals or starts (prefix match) was matched through a typo; it is replaced by
-    /// the matched word closest to it (Damerau-Levenshtein distance at most 2). The corrected query is set only when at
-    /// least one word was replaced; words are compared and returned lower-case.
+    /// The rule, the database engines' one: Typesense reports, per hit, the document words that matched
+    /// (<c>matched_tokens</c>). A query word that none of the top hit's matched words equals was matched through a typo,
+    /// unless it is the last word, at the very end of the query, and starts a matched word (Typesense treats only the
+    /// last word as a prefix). Such a word of at least <see cref="SearchText.MinCorrectableLength"/> letters is replaced,
+    /// in place, by the matched word closest to it (Damerau-Levenshtein distance at most 2), lower-case; the rest of the
+    /// query is kept as typed. The corrected query is set only when at least one word was replaced.
     /// </summary>
     internal static string? CorrectedQuery(string text, IReadOnlyList<TypesenseHit> hits)
     {
@@ -195,28 +197,33 @@ public sealed class TypesenseSearchEngine(TypesenseClient client, IOptions<Types
         {
             return null;
         }
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(w => w.ToLowerInvariant()).ToList();
+        var words = QueryWord().Matches(text);
+        var result = new System.Text.StringBuilder(text.Length + 8);
+        var position = 0;
         var corrected = false;
         for (var i = 0; i < words.Count; i++)
         {
-            var word = words[i];
-            if (matched.Any(m => m.StartsWith(word, StringComparison.Ordinal)))
+            var word = words[i].Value.ToLowerInvariant();
+            var open = i == words.Count - 1 && words[i].Index + words[i].Length == text.Length;
+            string? replacement = null;
+            if (!matched.Contains(word)
+                && !(open && matched.Any(m => m.StartsWith(word, StringComparison.Ordinal)))
+                && word.Length >= SearchText.MinCorrectableLength)
             {
-                continue;
+                replacement = matched.Select(m => (Token: m, Distance: Distance(word, m)))
+                    .Where(c => c.Distance is > 0 and <= 2)
+                    .OrderBy(c => c.Distance).ThenBy(c => c.Token, StringComparer.Ordinal)
+                    .FirstOrDefault().Token;
             }
-            var best = matched.Select(m => (Token: m, Distance: Distance(word, m)))
-                .Where(c => c.Distance is > 0 and <= 2)
-                .OrderBy(c => c.Distance).ThenBy(c => c.Token, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (best.Token is not null)
-            {
-                words[i] = best.Token;
-                corrected = true;
-            }
+            result.Append(text, position, words[i].Index - position).Append(replacement ?? words[i].Value);
+            position = words[i].Index + words[i].Length;
+            corrected |= replacement is not null;
         }
-        return corrected ? string.Join(' ', words) : null;
+        return corrected ? result.Append(text, position, text.Length - position).ToString() : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\S+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex QueryWord();
 
     private static void CollectTokens(JsonElement element, HashSet<string> into)
     {

@@ -101,7 +101,7 @@ public sealed class TypesenseSearchEngineTests : IDisposable
         Assert.Equal("*", search["q"]!.GetValue<string>());
         Assert.Null(search["filter_by"]);
         Assert.StartsWith("brand,category,colors,sizes,price_min(b0:[0, 2500]", search["facet_by"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("created_at:desc,product_id:asc", search["sort_by"]!.GetValue<string>());
+        Assert.Equal("product_id:asc", search["sort_by"]!.GetValue<string>());
         Assert.Equal(30, search["offset"]!.GetValue<int>());
         Assert.Equal(10, search["limit"]!.GetValue<int>());
     }
@@ -174,6 +174,12 @@ public sealed class TypesenseSearchEngineTests : IDisposable
     public void Sort_keys_map_to_sort_by_with_the_id_as_tie_breaker(SearchSortKey key, bool reverse, string expected) =>
         Assert.Equal(expected, TypesenseSearchEngine.SortBy(Query("shoe", sort: key, reverse: reverse)));
 
+    [Theory]
+    [InlineData(false, "product_id:asc")]
+    [InlineData(true, "product_id:desc")]
+    public void Browsing_by_relevance_is_catalog_order_like_the_database_engines(bool reverse, string expected) =>
+        Assert.Equal(expected, TypesenseSearchEngine.SortBy(Query("", sort: SearchSortKey.Relevance, reverse: reverse)));
+
     [Fact]
     public async Task Price_bounds_alone_become_comparisons()
     {
@@ -189,7 +195,10 @@ public sealed class TypesenseSearchEngineTests : IDisposable
 
     [Theory]
     [InlineData("snekers", new[] { "Sneakers" }, "sneakers")]
-    [InlineData("blu shirt", new[] { "Blue", "Shirt" }, null)] // "blu" is a prefix of "blue": a prefix match, not a typo
+    [InlineData("blu shirt", new[] { "Blue", "Shirt" }, "blue shirt")] // only the last word is a prefix: "blu" matched "blue" by a typo
+    [InlineData("shirt blu", new[] { "Blue", "Shirt" }, null)] // the open last word starts "blue": a prefix match, not a typo
+    [InlineData("Acme  Snekers", new[] { "Acme", "Sneakers" }, "Acme  sneakers")] // the rest of the query is kept as typed
+    [InlineData("ab shirt", new[] { "Abc", "Shirt" }, null)] // words under 3 letters are never corrected
     [InlineData("bleu shirt", new[] { "Blue", "Shirt" }, "blue shirt")]
     [InlineData("sneakers", new[] { "Sneakers" }, null)]
     [InlineData("acme snekers", new[] { "Acme", "Sneakers" }, "acme sneakers")]
