@@ -82,9 +82,12 @@ internal static class ResultsWriter
             if (overHttp is not null && inProcess is not null && inProcess.Load.RequestsPerSecond > 0)
             {
                 Line();
+                var addedMicroseconds = (CpuMsPerRequest(overHttp) - CpuMsPerRequest(inProcess)) * 1000;
                 Line($"HTTP delivers {F(overHttp.Load.RequestsPerSecond / inProcess.Load.RequestsPerSecond * 100, 0)}% of the in-process throughput; " +
-                     $"the HTTP stack adds {F((CpuMsPerRequest(overHttp) - CpuMsPerRequest(inProcess)) * 1000, 0)} µs of API CPU per request " +
-                     "(wrk's own CPU comes on top of that on a shared 2-core machine).");
+                     (addedMicroseconds >= 0
+                         ? $"the HTTP stack adds {F(addedMicroseconds, 0)} µs of API CPU per request (wrk's own CPU comes on top of that on a shared 2-core machine)."
+                         : $"the in-process runner spent {F(-addedMicroseconds, 0)} µs more CPU per request than the whole HTTP path, so this run does " +
+                           "not isolate the transport's cost: it only says the HTTP stack costs no throughput against this in-process path."));
             }
             Line();
         }
