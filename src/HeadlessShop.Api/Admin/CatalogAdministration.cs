@@ -15,7 +15,8 @@ namespace HeadlessShop.Api.Admin;
 /// touched in the same transaction, so search, caches and subscriptions follow. Variant edits lock the product row
 /// first, so concurrent edits of one product recompute its denormalized price range one after the other.
 /// </summary>
-public sealed class CatalogAdministration(IDbContextFactory<ShopDbContext> contexts, IProductPageStore pages, OutboxSignal outbox, TimeProvider time)
+public sealed class CatalogAdministration(
+    IDbContextFactory<ShopDbContext> contexts, IProductPageStore pages, ListingSnapshotCache snapshots, OutboxSignal outbox, TimeProvider time)
 {
     public const int MaxNameLength = 300;
     public const int MaxGroupNameLength = 200;
@@ -240,6 +241,7 @@ public sealed class CatalogAdministration(IDbContextFactory<ShopDbContext> conte
             await transaction.CommitAsync(cancellationToken);
         }
         outbox.Notify();
+        snapshots.Invalidate(id);
         await pages.EvictAsync(id, cancellationToken);
         return new DeleteResult(input.Id, []);
     }
@@ -921,6 +923,7 @@ public sealed class CatalogAdministration(IDbContextFactory<ShopDbContext> conte
         // The events invalidate the cache too; doing it now as well means this caller's next read is already fresh.
         foreach (var productId in productIds)
         {
+            snapshots.Invalidate(productId);
             await pages.InvalidateAsync(productId, cancellationToken);
         }
     }

@@ -49,6 +49,7 @@ public sealed class StockAdjustments(
     IDbContextFactory<ShopDbContext> contexts,
     ICurrentCustomer caller,
     IProductPageStore pages,
+    ListingSnapshotCache snapshots,
     OutboxSignal outbox,
     TimeProvider time)
 {
@@ -140,6 +141,7 @@ public sealed class StockAdjustments(
             await transaction.CommitAsync(cancellationToken);
         }
         outbox.Notify();
+        snapshots.Invalidate(productId);
         await pages.InvalidateAsync(productId, cancellationToken);
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
         var updated = await read.ProductVariants.Include(v => v.Stock).FirstOrDefaultAsync(v => v.Id == variantId, cancellationToken);

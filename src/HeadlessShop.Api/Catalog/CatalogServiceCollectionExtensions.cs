@@ -10,7 +10,7 @@ public static class CatalogServiceCollectionExtensions
     public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<ProductListing>();
+        services.AddScoped<ProductListing>();
         services.AddProductPageCache(builder.Configuration);
         services.AddSingleton<CatalogSeeder>();
         services.AddSingleton<IQueryFields, CatalogQueryFields>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using Microsoft.EntityFrameworkCore;
@@ -27,9 +28,10 @@ public sealed record ProductSort(ProductSortKey Key = ProductSortKey.Relevance, 
 
 /// <summary>
 /// Keyset-paginated product lists. Each sort key orders by (key, id), the cursor holds both, and every page is one
-/// indexed range scan however deep the client pages: cost stays flat as the catalog grows.
+/// indexed range scan however deep the client pages: cost stays flat as the catalog grows. The scan returns ids only;
+/// the products (with what the page shows of them) come from this instance's listing snapshots where it holds them.
 /// </summary>
-public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts)
+public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, ListingSnapshotReader snapshots)
 {
     public async Task<Connection<Product>> ListAsync(ProductFilter filter, ProductSort sort, PageRequest page, CancellationToken cancellationToken)
     {
@@ -43,11 +45,14 @@ public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts)
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var categoryIds = await CategoryIdsAsync(db, filter.CategorySlug, cancellationToken);
         var filtered = ApplyFilter(db, db.Products, filter, categoryIds);
-        var rows = page.Size == 0
+        var ids = page.Size == 0
             ? []
             : await Order(After(filtered, sort.Key, descending, position), sort.Key, descending)
                 .Take(page.Size + 1)
+                .Select(p => p.Id)
                 .ToListAsync(cancellationToken);
+        // A product deleted between the two reads is left out of the page.
+        var rows = ids.Count == 0 ? [] : (await snapshots.ProductsAsync(ids, cancellationToken)).OfType<Product>().ToList();
 
         return Connection<Product>.FromSlice(
             rows,

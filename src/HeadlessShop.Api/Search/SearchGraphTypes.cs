@@ -1,6 +1,7 @@
 using GraphQL.MicrosoftDI;
 using GraphQL.Types;
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.GraphQL.Transport.DataLoader;
 
@@ -73,9 +74,9 @@ public sealed class SearchResultGraphType : ObjectGraphType<SearchResultModel>
         Name = "SearchResult";
         Field<NonNullGraphType<ProductConnectionGraphType>>("hits")
             .Description("The page of hits, in the engine's order.")
-            .Resolve().WithService<ProductByIdDataLoader>()
-            .Resolve((ctx, loader) => loader.LoadManyAsync(ctx.Source.Hits.ProductIds)
-                .Then(products => SearchConnection.Build(products, ctx.Source.Hits, ctx.Source.Query)));
+            .Resolve().WithService<ListingSnapshotReader>()
+            .ResolveAsync(async (ctx, snapshots) =>
+                SearchConnection.Build(await snapshots.ProductsAsync(ctx.Source.Hits.ProductIds, ctx.CancellationToken), ctx.Source.Hits, ctx.Source.Query));
         Field<NonNullGraphType<IntGraphType>>("totalCount").Description("Hits across all pages.").Resolve(ctx => ctx.Source.Hits.TotalCount);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FacetGraphType>>>>("facets")
             .Description("Counts are computed with every other facet's selection applied (disjunctive faceting).")

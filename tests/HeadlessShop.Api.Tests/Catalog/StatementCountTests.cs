@@ -1,4 +1,6 @@
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HeadlessShop.Api.Tests.Catalog;
 
@@ -26,6 +28,8 @@ public sealed class StatementCountTests(PostgresCatalogFactory factory) : IClass
         var counts = new Dictionary<int, int>();
         foreach (var n in new[] { 5, 50, 100 })
         {
+            // Cold each time: no listing snapshot may answer (earlier pages and other tests warm them).
+            factory.Services.GetRequiredService<ListingSnapshotCache>().Clear();
             var response = await client.GraphQLAsync(Listing, new { n });
             var nodes = response.OkData()["products"]!["nodes"]!.AsArray();
             Assert.Equal(n, nodes.Count);
@@ -41,6 +45,7 @@ public sealed class StatementCountTests(PostgresCatalogFactory factory) : IClass
     [Fact]
     public async Task Variant_to_product_back_references_are_batched_too()
     {
+        factory.Services.GetRequiredService<ListingSnapshotCache>().Clear();
         var client = factory.CreateClient();
         var small = await client.GraphQLAsync("{ products(first: 3) { nodes { variants { product { name images { url } } } } } }");
         var large = await client.GraphQLAsync("{ products(first: 60) { nodes { variants { product { name images { url } } } } } }");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Catalog.Caching;
 using HeadlessShop.Api.Data;
 using HeadlessShop.Api.GraphQL;
 using HeadlessShop.Api.Infrastructure.Events;
@@ -253,6 +254,8 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
             query($first: Int!) { search(input: { query: "", first: $first }) {
               totalCount hits { nodes { name variants { sku } images { url } category { name } } } } }
             """;
+        // Cold: no listing snapshot of this instance may answer (other tests of the class may have warmed them).
+        factory.Services.GetRequiredService<ListingSnapshotCache>().Clear();
         var client = factory.CreateClient();
         var small = await client.GraphQLAsync(query, new { first = 3 });
         var large = await client.GraphQLAsync(query, new { first = 60 });
@@ -262,6 +265,11 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
         Assert.Equal(small.SqlStatements, large.SqlStatements);
         // One search statement (browse needs no vocabulary), then one batch each for products, variants, images, categories.
         Assert.Equal(5, large.SqlStatements);
+
+        // Warm: the hits come from the snapshots the first pages left, so only the search statement runs.
+        var again = await client.GraphQLAsync(query, new { first = 60 });
+        Assert.Equal(large.OkData().ToJsonString(), again.OkData().ToJsonString());
+        Assert.Equal(1, again.SqlStatements);
     }
 
     [Fact]

@@ -44,6 +44,9 @@ public static class ProductCacheServiceCollectionExtensions
         }
         services.AddSingleton<IEventConsumer, ProductPageInvalidator>();
         services.AddScoped<ProductPageReader>();
+        services.AddSingleton<ListingSnapshotCache>();
+        services.AddSingleton<IEventObserver>(sp => sp.GetRequiredService<ListingSnapshotCache>());
+        services.AddScoped<ListingSnapshotReader>();
         return services;
     }
 }

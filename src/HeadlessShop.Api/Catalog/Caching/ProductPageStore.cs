@@ -36,6 +36,13 @@ public sealed class ProductCacheOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan StaleFor { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Products whose listing snapshot (row, variants with stock, images, category) each instance keeps in memory
+    /// (<see cref="ListingSnapshotCache"/>); 0 turns the snapshots off. About 3 KB each.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int ListingEntries { get; set; } = 20_000;
+
     /// <summary>A database read slower than this counts as an outage: the stale page answers instead.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan DatabaseTimeout { get; set; } = TimeSpan.FromSeconds(2);

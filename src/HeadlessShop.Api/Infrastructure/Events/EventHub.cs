@@ -8,9 +8,11 @@ namespace HeadlessShop.Api.Infrastructure.Events;
 /// (<see cref="SubscriberTooSlowException"/>) instead of making the process buffer without limit; the others are
 /// unaffected. Every instance runs its own hub, so a change made through any instance reaches subscribers on all.
 /// </summary>
-public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IEnumerable<IEventRoute>? routes = null) : BackgroundService
+public sealed partial class EventHub(
+    IEventBus bus, ILogger<EventHub> logger, IEnumerable<IEventRoute>? routes = null, IEnumerable<IEventObserver>? observers = null) : BackgroundService
 {
     private readonly IEventRoute[] _routes = [.. routes ?? []];
+    private readonly IEventObserver[] _observers = [.. observers ?? []];
 
     /// <summary>Events a subscriber may have queued before it is considered too slow.</summary>
     public const int SubscriberBuffer = 256;
@@ -72,6 +74,7 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
             try
             {
                 var position = await bus.GetTailAsync(stoppingToken);
+                Observe(true);
                 _following.TrySetResult();
                 await foreach (var envelope in bus.FollowAsync(position, stoppingToken))
                 {
@@ -86,15 +89,29 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                Observe(false);
                 LogFollowFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+        Observe(false);
         CompleteAll();
+    }
+
+    private void Observe(bool following)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnFollowing(following);
+        }
     }
 
     private void Dispatch(EventEnvelope envelope)
     {
+        foreach (var observer in _observers)
+        {
+            observer.OnEvent(envelope);
+        }
         List<Subscriber> targets = [];
         var extraKeys = _routes.Length == 0 ? [] : _routes.SelectMany(r => r.KeysOf(envelope)).ToList();
         lock (_gate)
@@ -178,6 +195,21 @@ public sealed partial class EventHub(IEventBus bus, ILogger<EventHub> logger, IE
 public interface IEventRoute
 {
     IEnumerable<string> KeysOf(EventEnvelope envelope);
+}
+
+/// <summary>
+/// Something of this instance that must see every event of the stream, e.g. an in-process cache that drops what an
+/// event says changed. Runs on the hub's dispatch loop: keep it cheap and never throw.
+/// </summary>
+public interface IEventObserver
+{
+    /// <summary>
+    /// The hub starts following the stream from its tail (true) or has lost it (false). Either way events may have
+    /// been missed in between, so whatever depends on seeing all of them must start over.
+    /// </summary>
+    void OnFollowing(bool following);
+
+    void OnEvent(EventEnvelope envelope);
 }
 
 /// <summary>A subscriber fell behind by a whole buffer and was disconnected; it may subscribe again.</summary>
