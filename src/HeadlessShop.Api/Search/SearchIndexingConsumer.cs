@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using HeadlessShop.Api.Catalog;
 using HeadlessShop.Api.Infrastructure.Events;
@@ -24,7 +23,7 @@ public sealed partial class SearchIndexingConsumer(IEnumerable<ISearchIndexer> i
         var productId = envelope.Type switch
         {
             CatalogEvents.ProductChanged => JsonSerializer.Deserialize<CatalogEvents.ProductChange>(envelope.Payload, JsonOptions)?.ProductId,
-            StockEvents.AvailabilityChanged => ProductIdOfKey(envelope.Key),
+            StockEvents.AvailabilityChanged => StockEvents.ProductIdOf(envelope.Key),
             _ => null,
         };
         if (productId is not { } id || _indexers.Count == 0)
@@ -40,12 +39,6 @@ public sealed partial class SearchIndexingConsumer(IEnumerable<ISearchIndexer> i
     }
 
     /// <summary>Stock events are keyed "product:{id}" (see <see cref="StockEvents.KeyOf"/>).</summary>
-    internal static long? ProductIdOfKey(string key) =>
-        key.StartsWith("product:", StringComparison.Ordinal)
-        && long.TryParse(key.AsSpan("product:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : null;
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Re-indexing product {ProductId} after {Type} {EventId}")]
     private static partial void LogIndexing(ILogger logger, long productId, string type, string eventId);
 }

@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
+using HeadlessShop.Api.Common;
 using HeadlessShop.Api.Infrastructure.Events;
 using Microsoft.Extensions.Options;
 
@@ -28,30 +27,22 @@ public sealed class ListingSnapshotCache(IOptions<ProductCacheOptions> options, 
 {
     internal const int Stripes = 1024;
 
-    // A class, not a record: removal compares entries by reference.
-    private sealed class Entry(ListingSnapshot snapshot, DateTimeOffset freshUntil)
-    {
-        public ListingSnapshot Snapshot { get; } = snapshot;
-        public DateTimeOffset FreshUntil { get; } = freshUntil;
-    }
-
-    private readonly ConcurrentDictionary<long, Entry> _entries = new();
+    private readonly BoundedCache<long, ListingSnapshot> _entries = new(time);
     private readonly long[] _stamps = new long[Stripes];
-    private int _count;
 
     // Until the hub follows the stream (and whenever it has lost it) nothing would invalidate: serve nothing.
     private volatile bool _following;
 
     /// <summary>Snapshots held now (metrics, tests).</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _entries.Count;
 
     private bool Enabled => _following && options.Value.Enabled && options.Value.ListingEntries > 0;
 
     public bool TryGet(long productId, out ListingSnapshot snapshot)
     {
-        if (Enabled && _entries.TryGetValue(productId, out var entry) && entry.FreshUntil > time.GetUtcNow())
+        if (Enabled && _entries.TryGet(productId, out var held))
         {
-            snapshot = entry.Snapshot;
+            snapshot = held;
             return true;
         }
         snapshot = null!;
@@ -65,27 +56,16 @@ public sealed class ListingSnapshotCache(IOptions<ProductCacheOptions> options, 
     public bool TryStore(ListingSnapshot snapshot, long stamp)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (!Enabled)
-        {
-            return false;
-        }
         var id = snapshot.Product.Id;
-        if (Stamp(id) != stamp)
+        if (!Enabled || Stamp(id) != stamp)
         {
             return false;
         }
-        MakeRoom();
-        var entry = new Entry(snapshot, time.GetUtcNow() + options.Value.FreshFor);
-        var added = false;
-        _entries.AddOrUpdate(id, _ => { added = true; return entry; }, (_, _) => { added = false; return entry; });
-        if (added)
-        {
-            Interlocked.Increment(ref _count);
-        }
+        var undo = _entries.Set(id, snapshot, options.Value.FreshFor, options.Value.ListingEntries);
         // An invalidation between the check above and the store bumped the stamp before removing: undo ours.
         if (Stamp(id) != stamp)
         {
-            Remove(id, entry);
+            undo();
             return false;
         }
         return true;
@@ -95,10 +75,7 @@ public sealed class ListingSnapshotCache(IOptions<ProductCacheOptions> options, 
     public void Invalidate(long productId)
     {
         Interlocked.Increment(ref _stamps[Stripe(productId)]);
-        if (_entries.TryRemove(productId, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
+        _entries.Remove(productId);
     }
 
     /// <summary>Everything goes (the stream was lost or followed anew, so some invalidations may be missing).</summary>
@@ -108,13 +85,7 @@ public sealed class ListingSnapshotCache(IOptions<ProductCacheOptions> options, 
         {
             Interlocked.Increment(ref _stamps[i]);
         }
-        foreach (var id in _entries.Keys)
-        {
-            if (_entries.TryRemove(id, out _))
-            {
-                Interlocked.Decrement(ref _count);
-            }
-        }
+        _entries.Clear();
     }
 
     void IEventObserver.OnFollowing(bool following)
@@ -130,43 +101,11 @@ public sealed class ListingSnapshotCache(IOptions<ProductCacheOptions> options, 
         {
             return;
         }
-        const string prefix = "product:";
-        if (envelope.Key.StartsWith(prefix, StringComparison.Ordinal)
-            && long.TryParse(envelope.Key.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var productId))
+        if (StockEvents.ProductIdOf(envelope.Key) is { } productId)
         {
             Invalidate(productId);
         }
     }
 
     private static int Stripe(long productId) => (int)((ulong)productId % Stripes);
-
-    /// <summary>Bounded memory: at the limit, about a tenth of the entries go (dictionary order, so effectively at random).</summary>
-    private void MakeRoom()
-    {
-        var limit = options.Value.ListingEntries;
-        if (Count < limit)
-        {
-            return;
-        }
-        var drop = Math.Max(1, limit / 10);
-        foreach (var id in _entries.Keys)
-        {
-            if (drop-- <= 0)
-            {
-                break;
-            }
-            if (_entries.TryRemove(id, out _))
-            {
-                Interlocked.Decrement(ref _count);
-            }
-        }
-    }
-
-    private void Remove(long id, Entry entry)
-    {
-        if (_entries.TryRemove(new KeyValuePair<long, Entry>(id, entry)))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using HeadlessShop.Api.Infrastructure;
 using HeadlessShop.Api.Infrastructure.Events;
 
@@ -19,9 +18,7 @@ internal sealed class ProductPageInvalidator(IProductPageStore store) : IEventCo
         {
             return;
         }
-        const string prefix = "product:";
-        if (envelope.Key.StartsWith(prefix, StringComparison.Ordinal)
-            && long.TryParse(envelope.Key.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var productId))
+        if (StockEvents.ProductIdOf(envelope.Key) is { } productId)
         {
             await store.InvalidateAsync(productId, cancellationToken);
         }
