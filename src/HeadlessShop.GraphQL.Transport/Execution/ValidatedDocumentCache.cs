@@ -10,8 +10,9 @@ namespace HeadlessShop.GraphQL.Transport.Execution;
 /// <summary>
 /// Skips parsing and validation for documents that already executed successfully: storefronts send the same few
 /// documents millions of times. Keyed by the exact document text; bounded by the total size of cached text
-/// (<see cref="GraphQLTransportOptions.DocumentCacheBytes"/>). Rules that depend on variables must be listed in
-/// <see cref="ExecutionOptions.CachedDocumentValidationRules"/>, which still run on a cache hit.
+/// (<see cref="GraphQLTransportOptions.DocumentCacheBytes"/>). Rules that depend on variables or on the request must be
+/// listed in <see cref="ExecutionOptions.CachedDocumentValidationRules"/>, which still run on a cache hit: directly on
+/// the syntax tree when they are <see cref="ICachedDocumentRule"/>s, otherwise through the validator.
 /// </summary>
 public sealed class ValidatedDocumentCache : IConfigureExecution, IDisposable
 {
@@ -37,7 +38,23 @@ public sealed class ValidatedDocumentCache : IConfigureExecution, IDisposable
         if (_documents.TryGetValue(query, out GraphQLDocument? cached) && cached is not null)
         {
             options.Document = cached;
-            options.ValidationRules = options.CachedDocumentValidationRules ?? [];
+            var rules = options.CachedDocumentValidationRules ?? [];
+            if (Operation(cached, options.OperationName) is { } operation && rules.All(r => r is ICachedDocumentRule))
+            {
+                foreach (var rule in rules)
+                {
+                    if (((ICachedDocumentRule)rule).Check(cached, operation, options.Variables) is { } error)
+                    {
+                        return new ExecutionResult { Errors = [error], Executed = false };
+                    }
+                }
+                // Checked: no rule is left for the validator, so it only coerces the variables.
+                options.ValidationRules = [];
+            }
+            else
+            {
+                options.ValidationRules = rules;
+            }
             return await next(options);
         }
         var result = await next(options);
@@ -47,6 +64,32 @@ public sealed class ValidatedDocumentCache : IConfigureExecution, IDisposable
             _documents.Set(query, document, new MemoryCacheEntryOptions { Size = query.Length });
         }
         return result;
+    }
+
+    /// <summary>The operation GraphQL.NET will run; null when that is not plain (the validator then reports why).</summary>
+    private static GraphQLOperationDefinition? Operation(GraphQLDocument document, string? name)
+    {
+        GraphQLOperationDefinition? found = null;
+        foreach (var definition in document.Definitions)
+        {
+            if (definition is not GraphQLOperationDefinition operation)
+            {
+                continue;
+            }
+            if (name is null)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+                found = operation;
+            }
+            else if (operation.Name is { } named && named.StringValue == name)
+            {
+                return operation;
+            }
+        }
+        return name is null ? found : null;
     }
 
     public void Dispose() => _documents.Dispose();

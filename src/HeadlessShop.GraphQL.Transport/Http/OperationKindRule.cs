@@ -1,6 +1,8 @@
+using GraphQL;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Execution;
 
 namespace HeadlessShop.GraphQL.Transport.Http;
 
@@ -9,7 +11,7 @@ namespace HeadlessShop.GraphQL.Transport.Http;
 /// prefetched) and subscriptions over plain HTTP (they need the WebSocket protocol). Runs before execution, so no
 /// resolver ever starts; it is also listed among the rules that run on a validated-document cache hit.
 /// </summary>
-internal sealed class OperationKindRule(bool isGet) : ValidationRuleBase
+internal sealed class OperationKindRule(bool isGet) : ValidationRuleBase, ICachedDocumentRule
 {
     public static readonly OperationKindRule ForGet = new(isGet: true);
     public static readonly OperationKindRule ForPost = new(isGet: false);
@@ -17,17 +19,23 @@ internal sealed class OperationKindRule(bool isGet) : ValidationRuleBase
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var operation = context.Operation;
-        if (operation.Operation == OperationType.Subscription)
+        if (Check(context.Document, context.Operation, context.Variables) is { } error)
         {
-            context.ReportError(new TransportValidationError(TransportErrorCodes.SubscriptionOverHttp,
-                "Subscriptions are served over WebSocket: connect to this path with the graphql-transport-ws protocol."));
-        }
-        else if (isGet && operation.Operation == OperationType.Mutation)
-        {
-            context.ReportError(new TransportValidationError(TransportErrorCodes.MethodNotAllowed,
-                "Mutations must be sent with POST, not GET."));
+            context.ReportError(error);
         }
         return ValueTask.FromResult<INodeVisitor?>(null);
+    }
+
+    public ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (operation.Operation == OperationType.Subscription)
+        {
+            return new TransportValidationError(TransportErrorCodes.SubscriptionOverHttp,
+                "Subscriptions are served over WebSocket: connect to this path with the graphql-transport-ws protocol.");
+        }
+        return isGet && operation.Operation == OperationType.Mutation
+            ? new TransportValidationError(TransportErrorCodes.MethodNotAllowed, "Mutations must be sent with POST, not GET.")
+            : null;
     }
 }

@@ -1,7 +1,9 @@
+using GraphQL;
 using GraphQL.Validation;
 using GraphQLParser;
 using GraphQLParser.AST;
 using HeadlessShop.GraphQL.Transport.Errors;
+using HeadlessShop.GraphQL.Transport.Execution;
 
 namespace HeadlessShop.GraphQL.Transport.Limits;
 
@@ -14,28 +16,33 @@ namespace HeadlessShop.GraphQL.Transport.Limits;
 /// Inside <c>__schema</c>/<c>__type</c>, <c>ofType</c> adds no depth: the standard introspection query (GraphiQL,
 /// code generators) unwraps list and non-null wrappers seven levels deep, and each hop is one object, not a list.
 /// </summary>
-internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
+internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase, ICachedDocumentRule
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var measure = new Measure(context, limits);
-        var exceeded = measure.Walk(context.Operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true, introspection: false);
-        var error = exceeded
-            ? measure.Error
-            : measure.Aliases > limits.MaxAliases
-                ? new TransportValidationError(TransportErrorCodes.TooManyAliases, $"The document uses {measure.Aliases} aliases; at most {limits.MaxAliases} are allowed.")
-                : measure.RootFields > limits.MaxRootFields
-                    ? new TransportValidationError(TransportErrorCodes.TooManyRootFields, $"The operation selects {measure.RootFields} root fields; at most {limits.MaxRootFields} are allowed.")
-                    : null;
-        if (error is not null)
+        if (Check(context.Document, context.Operation, context.Variables) is { } error)
         {
             context.ReportError(error);
         }
         return ValueTask.FromResult<INodeVisitor?>(null);
     }
 
-    private sealed class Measure(ValidationContext context, QueryLimits limits)
+    public ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var measure = new Measure(document, variables, limits);
+        var exceeded = measure.Walk(operation.SelectionSet, depth: 1, multiplier: 1, isRoot: true, introspection: false);
+        return exceeded
+            ? measure.Error
+            : measure.Aliases > limits.MaxAliases
+                ? new TransportValidationError(TransportErrorCodes.TooManyAliases, $"The document uses {measure.Aliases} aliases; at most {limits.MaxAliases} are allowed.")
+                : measure.RootFields > limits.MaxRootFields
+                    ? new TransportValidationError(TransportErrorCodes.TooManyRootFields, $"The operation selects {measure.RootFields} root fields; at most {limits.MaxRootFields} are allowed.")
+                    : null;
+    }
+
+    private sealed class Measure(GraphQLDocument document, Inputs? variables, QueryLimits limits)
     {
         private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
 
@@ -103,7 +110,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
         {
             var name = spread.FragmentName.Name.StringValue;
             // Cycles are reported by the standard rules; here they are simply not followed.
-            if (!_expanding.Add(name) || context.Document.FindFragmentDefinition(spread.FragmentName.Name) is not { } fragment)
+            if (!_expanding.Add(name) || document.FindFragmentDefinition(spread.FragmentName.Name) is not { } fragment)
             {
                 return false;
             }
@@ -129,7 +136,7 @@ internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase
                 {
                     GraphQLIntValue literal when long.TryParse(literal.Value.Span, out var n) => n,
                     // Variables are not coerced yet: a non-number is left to the standard variable errors.
-                    GraphQLVariable variable when context.Variables?.TryGetValue(variable.Name.StringValue, out var v) == true => v switch
+                    GraphQLVariable variable when variables?.TryGetValue(variable.Name.StringValue, out var v) == true => v switch
                     {
                         int i => i,
                         long l => l,

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.SystemTextJson;
 using GraphQL.Types;
+using GraphQL.Validation;
 using HeadlessShop.GraphQL.Transport.Execution;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -68,5 +69,49 @@ public sealed class ValidatedDocumentCacheTests
         var second = await executer.ExecuteAsync(new ExecutionOptions { Query = query, RequestServices = provider });
         Assert.True(second.Executed);
         Assert.NotSame(first.Document, second.Document);
+    }
+
+    /// <summary>A rule of someone else's: the cache cannot check it on the tree itself, so the validator must run it.</summary>
+    private sealed class CountingRule : ValidationRuleBase
+    {
+        public int Runs;
+
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+        {
+            Interlocked.Increment(ref Runs);
+            if (context.Variables?.TryGetValue("n", out var n) == true && n is string name && name == "refused")
+            {
+                context.ReportError(new ValidationError("refused by the counting rule"));
+            }
+            return ValueTask.FromResult<INodeVisitor?>(null);
+        }
+    }
+
+    [Fact]
+    public async Task Cached_document_rules_the_cache_cannot_check_itself_still_run_through_the_validator_on_every_hit()
+    {
+        var (provider, executer) = Build();
+        await using var _ = provider;
+        var serializer = provider.GetRequiredService<IGraphQLTextSerializer>();
+        var rule = new CountingRule();
+        const string query = "query($n: String) { hello(name: $n) }";
+        ExecutionOptions Request(string name) => new()
+        {
+            Query = query,
+            Variables = serializer.Deserialize<Inputs>($$"""{"n":"{{name}}"}"""),
+            RequestServices = provider,
+            ValidationRules = [.. DocumentValidator.CoreRules, rule],
+            CachedDocumentValidationRules = [rule],
+        };
+
+        var first = await executer.ExecuteAsync(Request("ada"));
+        var second = await executer.ExecuteAsync(Request("bob"));
+        var refused = await executer.ExecuteAsync(Request("refused"));
+
+        Assert.Same(first.Document, second.Document);
+        Assert.True(second.Executed);
+        Assert.Equal(3, rule.Runs);
+        Assert.False(refused.Executed);
+        Assert.Contains(refused.Errors!, e => e.Message == "refused by the counting rule");
     }
 }
