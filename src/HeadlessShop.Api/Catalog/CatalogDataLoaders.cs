@@ -31,8 +31,12 @@ public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContex
 /// <summary>Variants of products still sold: carts drop, and cart additions refuse, variants of deleted products.</summary>
 public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
 {
-    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
-        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null));
+    // Every cart mutation runs this (price and live stock of the lines): compiled, like the listing's loaders.
+    private static readonly CompiledKeysQuery<ProductVariant> Shape = new((db, keys) =>
+        db.ProductVariants.Include(v => v.Stock).Where(v => keys.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null)));
+
+    protected override IQueryable<ProductVariant> Query(ShopDbContext db, IReadOnlyList<long> keys) => Shape.Query(db, [.. keys]);
+    protected override IAsyncEnumerable<ProductVariant> Rows(ShopDbContext db, long[] keys) => Shape.Rows(db, keys);
     protected override long KeyOf(ProductVariant value) => value.Id;
 }
 
