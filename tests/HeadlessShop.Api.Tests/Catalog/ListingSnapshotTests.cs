@@ -35,12 +35,7 @@ public sealed class ListingSnapshotTests(ListingSnapshotFactory factory) : IClas
     /// <summary>Commits <paramref name="change"/> with its outbox event and returns once the hub has dispatched the event.</summary>
     private async Task CommitElsewhereAsync(long productId, Func<ShopDbContext, Task> change)
     {
-        var hub = factory.Services.GetRequiredService<EventHub>();
-        await hub.Ready;
-        using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var events = hub.SubscribeAsync(StockEvents.KeyOf(productId), listening.Token).GetAsyncEnumerator(listening.Token);
-        var arrived = events.MoveNextAsync().AsTask();
-
+        await using var next = await NextEvent.ListenAsync(factory.Services.GetRequiredService<EventHub>(), StockEvents.KeyOf(productId));
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
@@ -51,7 +46,7 @@ public sealed class ListingSnapshotTests(ListingSnapshotFactory factory) : IClas
         }
         factory.Services.GetRequiredService<OutboxSignal>().Notify();
         // Observers run before subscribers on the hub's loop: when the event reaches us, the snapshot is gone.
-        Assert.True(await arrived, "the event did not arrive");
+        await next.ArrivedAsync();
     }
 
     private static long IdOf(JsonNode node) => GlobalId.Decode(node["id"]!.GetValue<string>(), NodeKind.Product, "id");

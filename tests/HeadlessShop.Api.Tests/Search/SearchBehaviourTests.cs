@@ -288,11 +288,7 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
         var id = IdOf((await SearchAsync(new { query = "jacket", first = 1 }))["hits"]!["edges"]![0]!);
         // This instance's cached answers and listing snapshots follow the change once its event has passed the hub
         // (the database's own index has it at commit); listen for the event before committing.
-        var hub = factory.Services.GetRequiredService<EventHub>();
-        await hub.Ready;
-        using var listening = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var events = hub.SubscribeAsync(StockEvents.KeyOf(id), listening.Token).GetAsyncEnumerator(listening.Token);
-        var arrived = events.MoveNextAsync().AsTask();
+        await using var next = await NextEvent.ListenAsync(factory.Services.GetRequiredService<EventHub>(), StockEvents.KeyOf(id));
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
         await using (var transaction = await db.Database.BeginTransactionAsync())
@@ -311,7 +307,7 @@ public abstract partial class SearchBehaviourTests(SearchApiFactory factory)
         }
         factory.Services.GetRequiredService<OutboxSignal>().Notify();
 
-        Assert.True(await arrived, "the product's event did not arrive");
+        await next.ArrivedAsync();
         var after = await SearchAsync(new { query = "zyzzyva", first = 5 });
         Assert.Equal([id], after["hits"]!["edges"]!.AsArray().Select(e => IdOf(e!)));
         Assert.Equal("Zyzzyva Storm Coat", after["hits"]!["edges"]![0]!["node"]!["name"]!.GetValue<string>());
