@@ -18,6 +18,8 @@ internal sealed class BenchRunner(BenchOptions options)
     private readonly string _root = FindRoot();
     private readonly List<Measurement> _measurements = [];
     private readonly List<string> _notes = [];
+    // Scenarios this build cannot run (no such field or mutation), as opposed to scenarios --only did not select.
+    private readonly SortedSet<string> _unavailable = new(StringComparer.Ordinal);
     private Dictionary<string, string> _services = [];
     private double _peakRssMb;
     private FlashSaleOutcome? _flashSale;
@@ -60,7 +62,7 @@ internal sealed class BenchRunner(BenchOptions options)
                     _measurements.Add(measurement);
                 }
             }
-            if (options.Includes("flash-sale") && available.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
+            if (options.Includes("flash-sale") && !_unavailable.Contains("flash-sale"))
             {
                 Step($"flash-sale @ {size}");
                 var units = options.Profile == "smoke" ? 20 : 1000;
@@ -91,7 +93,11 @@ internal sealed class BenchRunner(BenchOptions options)
         var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
-            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions);
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions)
+        {
+            Only = options.Only,
+            Unavailable = [.. _unavailable],
+        };
         var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
         Console.WriteLine();
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
@@ -172,17 +178,30 @@ internal sealed class BenchRunner(BenchOptions options)
             scenarios.Add(new Scenario("search", "search", "query + two facet selections + price range", Body(Documents.Search, null)));
             scenarios.Add(new Scenario("peer-search", "peer", "Vendure b-search twin", Body(Documents.PeerSearch, null)));
         }
-        else if (size == options.CatalogSizes[0])
+        else
         {
-            _notes.Add("search, peer-search: not available in this build (the schema has no `search` field)");
+            _unavailable.UnionWith(["search", "peer-search"]);
+            if (size == options.CatalogSizes[0])
+            {
+                _notes.Add("search, peer-search: not available in this build (the schema has no `search` field)");
+            }
         }
         if (await PersistedListingScenarioAsync(http, size) is { } persisted)
         {
             scenarios.Add(persisted);
         }
-        if (fields["mutationType"]?["fields"]?.AsArray().Any(f => f!["name"]!.GetValue<string>() == "cartLinesAdd") == true)
+        var mutations = fields["mutationType"]?["fields"]?.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToHashSet() ?? [];
+        if (mutations.Contains("cartLinesAdd"))
         {
             scenarios.Add(await CartAddScenarioAsync(http, size));
+        }
+        else
+        {
+            _unavailable.Add("cart-add");
+        }
+        if (!mutations.Contains("cartLinesAdd") || !mutations.Contains("checkoutComplete"))
+        {
+            _unavailable.Add("flash-sale");
         }
         return scenarios;
     }
@@ -202,6 +221,7 @@ internal sealed class BenchRunner(BenchOptions options)
         var registered = await register.Content.ReadAsStringAsync();
         if (!register.IsSuccessStatusCode || registered.Contains("\"errors\"", StringComparison.Ordinal))
         {
+            _unavailable.Add("listing-persisted");
             if (size == options.CatalogSizes[0])
             {
                 _notes.Add($"listing-persisted: not available in this build (APQ registration answered HTTP {(int)register.StatusCode}: {registered[..Math.Min(200, registered.Length)]})");
@@ -211,13 +231,6 @@ internal sealed class BenchRunner(BenchOptions options)
         var path = "/graphql?operationName=Listing&variables=" + Uri.EscapeDataString("""{"first":20}""") + "&extensions=" + Uri.EscapeDataString(extensions);
         return new Scenario("listing-persisted", "listing", "listing-20 as a persisted-query GET by sha256 hash (APQ, registered once before the run)",
             GetPath: path);
-    }
-
-    private async Task<bool> HasMutationAsync(Uri api, string name)
-    {
-        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-        var fields = (await PostAsync(http, "{ __schema { mutationType { fields { name } } } }"))["data"]!["__schema"]!["mutationType"]?["fields"]?.AsArray();
-        return fields?.Any(f => f!["name"]!.GetValue<string>() == name) == true;
     }
 
     private async Task<string> PsqlAsync(int size, string sql)
