@@ -49,10 +49,9 @@ internal sealed class BenchRunner(BenchOptions options)
             await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
             var available = await DiscoverScenariosAsync(server.BaseAddress, size);
             var scenarios = available.Where(s => options.Includes(s.Name)).ToList();
-            await WarmUpAsync(server.BaseAddress, scenarios);
             if (available.Find(s => s.Name == "listing-20") is { } hottest)
             {
-                await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), hottest, $"API @ {size}");
+                await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), server.Process.Id, hottest, $"API @ {size}");
             }
             foreach (var scenario in scenarios)
             {
@@ -81,7 +80,7 @@ internal sealed class BenchRunner(BenchOptions options)
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
             if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
             {
-                await MeasureInProcessAsync(environment, small, size);
+                await MeasureInProcessAsync(environment, small, size, server.Process.Id);
             }
         }
 
@@ -302,7 +301,8 @@ internal sealed class BenchRunner(BenchOptions options)
             _notes.Add($"{scenario.Name} @ {size}: GET by hash executed ({products} products, {sql?.ToString(CultureInfo.InvariantCulture) ?? "?"} SQL statements), Cache-Control: {cacheControl ?? "(none)"}");
         }
 
-        await WrkAsync(url, scenario, options.WarmupSeconds, latency: false);
+        var warmup = await WarmScenarioAsync(url, pid, scenario);
+        _notes.Add($"warm-up of {scenario.Name} @ {size}: {warmup.Describe()}");
         var unloaded = await UnloadedMillisecondsAsync(http, url, scenario);
         var cpuBefore = ProcessRunner.CpuSeconds(pid);
         var clock = Stopwatch.StartNew();
@@ -331,24 +331,30 @@ internal sealed class BenchRunner(BenchOptions options)
     /// The transport-overhead pair: the same small query as <c>small-http</c>, executed in a separate process with
     /// the API's application and database but no HTTP (<see cref="InProcessRunner"/>), warmed to a steady state.
     /// </summary>
-    private async Task MeasureInProcessAsync(Dictionary<string, string> environment, Scenario small, int size)
+    private async Task MeasureInProcessAsync(Dictionary<string, string> environment, Scenario small, int size, int apiPid)
     {
         Step($"small-inprocess @ {size}");
         var bodyFile = Path.Combine(_work, "small-inprocess.json");
         await File.WriteAllTextAsync(bodyFile, small.Body ?? "");
         var window = Math.Max(3, options.WarmupSeconds);
-        // A fresh process needs 15-25 s of load to reach tier-1 code; capped lower than the API's warm-up to keep --quick short.
+        // A fresh process needs 20-40 s of load until its tier-up JIT is quiet (SteadyState); the bound keeps --quick short.
         var rounds = options.Profile == "smoke" ? 1 : MaxInProcessWarmupSeconds / window;
         var self = typeof(BenchRunner).Assembly.Location;
         try
         {
+            // The API process stays up (idle) meanwhile: its CPU during the run shows it took nothing from the runner.
+            var apiCpuBefore = ProcessRunner.CpuSeconds(apiPid);
+            var clock = Stopwatch.StartNew();
             var output = await ProcessRunner.RunAsync("dotnet",
                 $"\"{self}\" inprocess --body \"{bodyFile}\" --window {window} --warmup-rounds {rounds} --duration {options.DurationSeconds} --connections {options.Connections}",
                 TimeSpan.FromSeconds(rounds * window + options.DurationSeconds + 180), environment, _root);
+            var apiCores = (ProcessRunner.CpuSeconds(apiPid) - apiCpuBefore) / clock.Elapsed.TotalSeconds;
             var load = WrkOutput.Parse(output);
             var cores = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"cpu_cores=([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-            var warmup = output.Split('\n').FirstOrDefault(l => l.StartsWith("WARMUP ", StringComparison.Ordinal))?["WARMUP ".Length..].Trim();
-            _notes.Add($"warm-up of the in-process runner on small-inprocess: {warmup} req/s");
+            string? Line(string prefix) => output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
+            _notes.Add($"warm-up of the in-process runner on small-inprocess: {Line("WARMUP ")}");
+            _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"small-inprocess @ {size}, measured window: {Line("RUNTIME ")} (jit_ms: all tiers, tier_jit_s: the tier-up worker's CPU); the idle API process used {apiCores:F2} cores meanwhile"));
             Print(load, null);
             _measurements.Add(new Measurement("small-inprocess", "overhead", size, load, null, 0, Math.Round(cores, 2), 0));
         }
@@ -359,43 +365,35 @@ internal sealed class BenchRunner(BenchOptions options)
     }
 
     /// <summary>
-    /// A fresh process runs unoptimized (tier-0) code at first; without a global warm-up the first scenarios would be
-    /// measured on a colder JIT than the last ones.
-    /// </summary>
-    private async Task WarmUpAsync(Uri baseAddress, List<Scenario> scenarios)
-    {
-        Step("warm-up: every scenario once under load");
-        foreach (var scenario in scenarios)
-        {
-            await WrkAsync(new Uri(baseAddress, "/graphql"), scenario, options.WarmupSeconds, latency: false);
-        }
-    }
-
-    /// <summary>
     /// Tiered compilation with dynamic PGO needs tens of seconds of load before the hot path runs fully optimised
     /// (seen here: listing-20 went 192 → 540 → 1,016 → 1,118 req/s over four 5 s windows of a fresh process). Each
-    /// process is loaded with its hottest document until two consecutive windows agree within 5%, so every number
-    /// compares steady states.
+    /// process is loaded with its hottest document until two consecutive windows agree within 5% and its tier-up JIT is
+    /// quiet (<see cref="SteadyState"/>), so every number compares steady states.
     /// </summary>
-    private async Task WarmUntilSteadyAsync(Uri url, Scenario scenario, string label)
+    private async Task WarmUntilSteadyAsync(Uri url, int pid, Scenario scenario, string label)
     {
         var window = Math.Max(3, options.WarmupSeconds);
         var rounds = options.Profile == "smoke" ? 1 : MaxSteadyWarmupSeconds / window;
-        var history = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            history.Add(WrkOutput.Parse(await WrkAsync(url, scenario, window, latency: false)).RequestsPerSecond);
-            if (history.Count >= 2 && Math.Abs(history[^1] - history[^2]) <= 0.05 * history[^2])
-            {
-                break;
-            }
-        }
-        _notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warm-up of the {label} process on {scenario.Name}: {history.Count * window} s until steady ({string.Join(" → ", history.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} req/s)"));
+        var outcome = await SteadyState.WarmAsync(async () => WrkOutput.Parse(await WrkAsync(url, scenario, window, latency: false)).RequestsPerSecond,
+            pid, window, rounds);
+        _notes.Add($"warm-up of the {label} process on {scenario.Name}: {outcome.Describe()}");
     }
+
+    /// <summary>
+    /// Every scenario warms itself up before it is measured, in rounds of <see cref="BenchOptions.WarmupSeconds"/> until
+    /// steady (<see cref="SteadyState"/>): its own code paths (a mutation, Redis, APQ) are not warmed by the listing, so a
+    /// lone <c>--only cart-add</c> run measured half the req/s of cart-add late in a full quick run. Bounded by
+    /// <see cref="MaxScenarioWarmupRounds"/> (<see cref="MaxQuickScenarioWarmupRounds"/> in --quick, which must stay
+    /// under 5 minutes); a smoke run does one round, as before.
+    /// </summary>
+    private Task<SteadyState.Outcome> WarmScenarioAsync(Uri url, int pid, Scenario scenario) =>
+        SteadyState.WarmAsync(async () => WrkOutput.Parse(await WrkAsync(url, scenario, options.WarmupSeconds, latency: false)).RequestsPerSecond,
+            pid, options.WarmupSeconds, options.Profile switch { "smoke" => 1, "quick" => MaxQuickScenarioWarmupRounds, _ => MaxScenarioWarmupRounds });
 
     private const int MaxSteadyWarmupSeconds = 90;
     private const int MaxInProcessWarmupSeconds = 60;
+    private const int MaxScenarioWarmupRounds = 8;
+    private const int MaxQuickScenarioWarmupRounds = 6;
 
     /// <summary>The catalog size the transport-overhead pair runs at (10,000, or the only size of a smoke run).</summary>
     private int OverheadCatalogSize => options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
@@ -451,7 +449,7 @@ internal sealed class BenchRunner(BenchOptions options)
         {
             await WaitForAsync(baseAddress, "/json", "{}");
             var listing = Body(Documents.Listing, new { first = 20 });
-            await WarmUntilSteadyAsync(new Uri(baseAddress, "/graphql"), new Scenario("ref-engine", "reference", "warm-up", listing), "engine ceiling");
+            await WarmUntilSteadyAsync(new Uri(baseAddress, "/graphql"), process.Id, new Scenario("ref-engine", "reference", "warm-up", listing), "engine ceiling");
             var size = options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
             foreach (var (scenario, path) in new[]
             {

@@ -2,7 +2,7 @@ using HeadlessShop.Bench;
 
 namespace HeadlessShop.Api.Tests.Bench;
 
-/// <summary>The results writer without running wrk: reports are built from measurements here.</summary>
+/// <summary>The results writer and the warm-up rule, without running wrk: reports are built from measurements here.</summary>
 public sealed class BenchReportTests
 {
     [Fact]
@@ -57,6 +57,62 @@ public sealed class BenchReportTests
         Assert.Contains("the in-process runner spent", markdown, StringComparison.Ordinal);
         Assert.Contains("does not isolate the transport's cost", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("the HTTP stack adds -", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1709.0, 1746.0 }, new[] { 0.8, 0.75 }, 3, false)] // agreeing plateau while the JIT is still tiering up (the old rule stopped here)
+    [InlineData(new[] { 3536.0, 3682.0 }, new[] { 0.04, 0.03 }, 3, true)]
+    [InlineData(new[] { 2864.0, 3536.0 }, new[] { 0.40, 0.04 }, 3, false)] // quiet JIT, but throughput still climbing
+    [InlineData(new[] { 3369.0 }, new[] { 0.0 }, 3, false)] // one round is never steady
+    [InlineData(new[] { 900.0, 930.0 }, new[] { 0.20, 0.04 }, 2, true)] // within 2% of a 2 s window plus one tick (0.05 s)
+    [InlineData(new[] { 900.0, 930.0 }, new[] { 0.04, 0.07 }, 2, false)]
+    public void Steady_needs_two_rounds_that_agree_within_5_percent_and_a_quiet_tier_up_jit(double[] rps, double[] jit, int window, bool steady)
+    {
+        var rounds = rps.Zip(jit, (r, j) => new SteadyState.Round(r, j)).ToList();
+        Assert.Equal(steady, SteadyState.IsSteady(rounds, window));
+    }
+
+    [Fact]
+    public void Without_a_jit_reading_steady_falls_back_to_throughput_alone()
+    {
+        Assert.True(SteadyState.IsSteady([new SteadyState.Round(1000, null), new SteadyState.Round(1040, null)], 3));
+        Assert.False(SteadyState.IsSteady([new SteadyState.Round(1000, null), new SteadyState.Round(1100, null)], 3));
+    }
+
+    [Fact]
+    public async Task Warm_up_stops_at_the_first_steady_round_and_is_bounded_otherwise()
+    {
+        var windows = new Queue<double>([500, 900, 920, 930]);
+        // pid 0 has no /proc entry: no JIT reading, throughput decides.
+        var steady = await SteadyState.WarmAsync(() => Task.FromResult(windows.Dequeue()), 0, 2, 8);
+        Assert.True(steady.Steady);
+        Assert.Equal([500.0, 900.0, 920.0], steady.Rounds.Select(r => r.RequestsPerSecond));
+        Assert.StartsWith("6 s, steady: 500 → 900 → 920 req/s", steady.Describe(), StringComparison.Ordinal);
+
+        var climbing = 100.0;
+        var bounded = await SteadyState.WarmAsync(() => Task.FromResult(climbing *= 2), 0, 2, 4);
+        Assert.False(bounded.Steady);
+        Assert.Equal(4, bounded.Rounds.Count);
+        Assert.Contains("NOT steady after 4 rounds", bounded.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tier_up_jit_counts_new_worker_threads_whole_and_ignores_exited_ones()
+    {
+        var before = new Dictionary<int, long> { [10] = 50, [11] = 7 };
+        var after = new Dictionary<int, long> { [10] = 62, [12] = 3 };
+        Assert.Equal(0.15, TieredJit.Seconds(before, after)!.Value, 6);
+        Assert.Null(TieredJit.Seconds(null, after));
+        // This process is a .NET process on Linux: /proc is readable (the worker may or may not be running right now).
+        Assert.NotNull(TieredJit.Sample(Environment.ProcessId));
+    }
+
+    [Fact]
+    public void Cpu_ticks_are_read_after_the_command_name_even_when_it_holds_spaces_and_parentheses()
+    {
+        const string stat = "4242 (.NET Tiered Com) S 1 4242 4242 0 -1 4194368 12 0 0 0 17 5 0 0 20 0 1 0 123 0 0";
+        Assert.Equal(22, ProcessRunner.CpuTicks(stat));
+        Assert.Equal(9, ProcessRunner.CpuTicks("7 (a) b)) S 1 7 7 0 -1 0 0 0 0 0 4 5 0 0"));
     }
 
     private static BenchReport Report(List<Measurement> measurements) =>
