@@ -393,7 +393,7 @@ internal sealed class BenchRunner(BenchOptions options)
     private const int MaxSteadyWarmupSeconds = 90;
     private const int MaxInProcessWarmupSeconds = 60;
     private const int MaxScenarioWarmupRounds = 8;
-    private const int MaxQuickScenarioWarmupRounds = 6;
+    private const int MaxQuickScenarioWarmupRounds = 4;
 
     /// <summary>The catalog size the transport-overhead pair runs at (10,000, or the only size of a smoke run).</summary>
     private int OverheadCatalogSize => options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
