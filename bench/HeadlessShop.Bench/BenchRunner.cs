@@ -18,6 +18,8 @@ internal sealed class BenchRunner(BenchOptions options)
     private readonly string _root = FindRoot();
     private readonly List<Measurement> _measurements = [];
     private readonly List<string> _notes = [];
+    // Scenarios this build cannot run (no such field or mutation), as opposed to scenarios --only did not select.
+    private readonly SortedSet<string> _unavailable = new(StringComparer.Ordinal);
     private Dictionary<string, string> _services = [];
     private double _peakRssMb;
     private FlashSaleOutcome? _flashSale;
@@ -47,10 +49,9 @@ internal sealed class BenchRunner(BenchOptions options)
             await using var server = await ApiServer.StartAsync(api, environment, Path.Combine(_work, $"api-{size}.log"));
             var available = await DiscoverScenariosAsync(server.BaseAddress, size);
             var scenarios = available.Where(s => options.Includes(s.Name)).ToList();
-            await WarmUpAsync(server.BaseAddress, scenarios);
             if (available.Find(s => s.Name == "listing-20") is { } hottest)
             {
-                await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), hottest, $"API @ {size}");
+                await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), server.Process.Id, hottest, $"API @ {size}");
             }
             foreach (var scenario in scenarios)
             {
@@ -60,7 +61,7 @@ internal sealed class BenchRunner(BenchOptions options)
                     _measurements.Add(measurement);
                 }
             }
-            if (options.Includes("flash-sale") && available.Any(s => s.Name == "cart-add") && await HasMutationAsync(server.BaseAddress, "checkoutComplete"))
+            if (options.Includes("flash-sale") && !_unavailable.Contains("flash-sale"))
             {
                 Step($"flash-sale @ {size}");
                 var units = options.Profile == "smoke" ? 20 : 1000;
@@ -79,7 +80,7 @@ internal sealed class BenchRunner(BenchOptions options)
             _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
             if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
             {
-                await MeasureInProcessAsync(environment, small, size);
+                await MeasureInProcessAsync(environment, small, size, server.Process.Id);
             }
         }
 
@@ -91,7 +92,11 @@ internal sealed class BenchRunner(BenchOptions options)
         var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
-            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions);
+            options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions)
+        {
+            Only = options.Only,
+            Unavailable = [.. _unavailable],
+        };
         var files = await ResultsWriter.WriteAsync(report, resultsDirectory);
         Console.WriteLine();
         Console.WriteLine(await File.ReadAllTextAsync(files.Markdown));
@@ -172,17 +177,30 @@ internal sealed class BenchRunner(BenchOptions options)
             scenarios.Add(new Scenario("search", "search", "query + two facet selections + price range", Body(Documents.Search, null)));
             scenarios.Add(new Scenario("peer-search", "peer", "Vendure b-search twin", Body(Documents.PeerSearch, null)));
         }
-        else if (size == options.CatalogSizes[0])
+        else
         {
-            _notes.Add("search, peer-search: not available in this build (the schema has no `search` field)");
+            _unavailable.UnionWith(["search", "peer-search"]);
+            if (size == options.CatalogSizes[0])
+            {
+                _notes.Add("search, peer-search: not available in this build (the schema has no `search` field)");
+            }
         }
         if (await PersistedListingScenarioAsync(http, size) is { } persisted)
         {
             scenarios.Add(persisted);
         }
-        if (fields["mutationType"]?["fields"]?.AsArray().Any(f => f!["name"]!.GetValue<string>() == "cartLinesAdd") == true)
+        var mutations = fields["mutationType"]?["fields"]?.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToHashSet() ?? [];
+        if (mutations.Contains("cartLinesAdd"))
         {
             scenarios.Add(await CartAddScenarioAsync(http, size));
+        }
+        else
+        {
+            _unavailable.Add("cart-add");
+        }
+        if (!mutations.Contains("cartLinesAdd") || !mutations.Contains("checkoutComplete"))
+        {
+            _unavailable.Add("flash-sale");
         }
         return scenarios;
     }
@@ -202,6 +220,7 @@ internal sealed class BenchRunner(BenchOptions options)
         var registered = await register.Content.ReadAsStringAsync();
         if (!register.IsSuccessStatusCode || registered.Contains("\"errors\"", StringComparison.Ordinal))
         {
+            _unavailable.Add("listing-persisted");
             if (size == options.CatalogSizes[0])
             {
                 _notes.Add($"listing-persisted: not available in this build (APQ registration answered HTTP {(int)register.StatusCode}: {registered[..Math.Min(200, registered.Length)]})");
@@ -211,13 +230,6 @@ internal sealed class BenchRunner(BenchOptions options)
         var path = "/graphql?operationName=Listing&variables=" + Uri.EscapeDataString("""{"first":20}""") + "&extensions=" + Uri.EscapeDataString(extensions);
         return new Scenario("listing-persisted", "listing", "listing-20 as a persisted-query GET by sha256 hash (APQ, registered once before the run)",
             GetPath: path);
-    }
-
-    private async Task<bool> HasMutationAsync(Uri api, string name)
-    {
-        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-        var fields = (await PostAsync(http, "{ __schema { mutationType { fields { name } } } }"))["data"]!["__schema"]!["mutationType"]?["fields"]?.AsArray();
-        return fields?.Any(f => f!["name"]!.GetValue<string>() == name) == true;
     }
 
     private async Task<string> PsqlAsync(int size, string sql)
@@ -289,7 +301,21 @@ internal sealed class BenchRunner(BenchOptions options)
             _notes.Add($"{scenario.Name} @ {size}: GET by hash executed ({products} products, {sql?.ToString(CultureInfo.InvariantCulture) ?? "?"} SQL statements), Cache-Control: {cacheControl ?? "(none)"}");
         }
 
-        await WrkAsync(url, scenario, options.WarmupSeconds, latency: false);
+        var warmup = await WarmScenarioAsync(url, pid, scenario);
+        _notes.Add($"warm-up of {scenario.Name} @ {size}: {warmup.Describe()}");
+        // SQL/req is read from a warm request: the preflight can be the process's first of its kind (e.g. a cold
+        // product page cache), which it was for detail once each scenario stopped being loaded before its preflight.
+        using (var warm = await SendAsync(http, url, scenario))
+        {
+            await warm.Content.ReadAsByteArrayAsync();
+            if (warm.Headers.TryGetValues("X-Sql-Statements", out var warmValues)
+                && int.Parse(warmValues.First(), CultureInfo.InvariantCulture) is var warmSql && warmSql != sql)
+            {
+                _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{scenario.Name} @ {size}: {sql?.ToString(CultureInfo.InvariantCulture) ?? "?"} SQL statements on the first request, {warmSql} warm (SQL/req)"));
+                sql = warmSql;
+            }
+        }
         var unloaded = await UnloadedMillisecondsAsync(http, url, scenario);
         var cpuBefore = ProcessRunner.CpuSeconds(pid);
         var clock = Stopwatch.StartNew();
@@ -318,24 +344,30 @@ internal sealed class BenchRunner(BenchOptions options)
     /// The transport-overhead pair: the same small query as <c>small-http</c>, executed in a separate process with
     /// the API's application and database but no HTTP (<see cref="InProcessRunner"/>), warmed to a steady state.
     /// </summary>
-    private async Task MeasureInProcessAsync(Dictionary<string, string> environment, Scenario small, int size)
+    private async Task MeasureInProcessAsync(Dictionary<string, string> environment, Scenario small, int size, int apiPid)
     {
         Step($"small-inprocess @ {size}");
         var bodyFile = Path.Combine(_work, "small-inprocess.json");
         await File.WriteAllTextAsync(bodyFile, small.Body ?? "");
         var window = Math.Max(3, options.WarmupSeconds);
-        // A fresh process needs 15-25 s of load to reach tier-1 code; capped lower than the API's warm-up to keep --quick short.
+        // A fresh process needs 20-40 s of load until its tier-up JIT is quiet (SteadyState); the bound keeps --quick short.
         var rounds = options.Profile == "smoke" ? 1 : MaxInProcessWarmupSeconds / window;
         var self = typeof(BenchRunner).Assembly.Location;
         try
         {
+            // The API process stays up (idle) meanwhile: its CPU during the run shows it took nothing from the runner.
+            var apiCpuBefore = ProcessRunner.CpuSeconds(apiPid);
+            var clock = Stopwatch.StartNew();
             var output = await ProcessRunner.RunAsync("dotnet",
                 $"\"{self}\" inprocess --body \"{bodyFile}\" --window {window} --warmup-rounds {rounds} --duration {options.DurationSeconds} --connections {options.Connections}",
                 TimeSpan.FromSeconds(rounds * window + options.DurationSeconds + 180), environment, _root);
+            var apiCores = (ProcessRunner.CpuSeconds(apiPid) - apiCpuBefore) / clock.Elapsed.TotalSeconds;
             var load = WrkOutput.Parse(output);
             var cores = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"cpu_cores=([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-            var warmup = output.Split('\n').FirstOrDefault(l => l.StartsWith("WARMUP ", StringComparison.Ordinal))?["WARMUP ".Length..].Trim();
-            _notes.Add($"warm-up of the in-process runner on small-inprocess: {warmup} req/s");
+            string? Line(string prefix) => output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
+            _notes.Add($"warm-up of the in-process runner on small-inprocess: {Line("WARMUP ")}");
+            _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"small-inprocess @ {size}, measured window: {Line("RUNTIME ")} (jit_ms: all tiers, tier_jit_s: the tier-up worker's CPU); the idle API process used {apiCores:F2} cores meanwhile"));
             Print(load, null);
             _measurements.Add(new Measurement("small-inprocess", "overhead", size, load, null, 0, Math.Round(cores, 2), 0));
         }
@@ -346,43 +378,35 @@ internal sealed class BenchRunner(BenchOptions options)
     }
 
     /// <summary>
-    /// A fresh process runs unoptimized (tier-0) code at first; without a global warm-up the first scenarios would be
-    /// measured on a colder JIT than the last ones.
-    /// </summary>
-    private async Task WarmUpAsync(Uri baseAddress, List<Scenario> scenarios)
-    {
-        Step("warm-up: every scenario once under load");
-        foreach (var scenario in scenarios)
-        {
-            await WrkAsync(new Uri(baseAddress, "/graphql"), scenario, options.WarmupSeconds, latency: false);
-        }
-    }
-
-    /// <summary>
     /// Tiered compilation with dynamic PGO needs tens of seconds of load before the hot path runs fully optimised
     /// (seen here: listing-20 went 192 → 540 → 1,016 → 1,118 req/s over four 5 s windows of a fresh process). Each
-    /// process is loaded with its hottest document until two consecutive windows agree within 5%, so every number
-    /// compares steady states.
+    /// process is loaded with its hottest document until two consecutive windows agree within 5% and its tier-up JIT is
+    /// quiet (<see cref="SteadyState"/>), so every number compares steady states.
     /// </summary>
-    private async Task WarmUntilSteadyAsync(Uri url, Scenario scenario, string label)
+    private async Task WarmUntilSteadyAsync(Uri url, int pid, Scenario scenario, string label)
     {
         var window = Math.Max(3, options.WarmupSeconds);
         var rounds = options.Profile == "smoke" ? 1 : MaxSteadyWarmupSeconds / window;
-        var history = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            history.Add(WrkOutput.Parse(await WrkAsync(url, scenario, window, latency: false)).RequestsPerSecond);
-            if (history.Count >= 2 && Math.Abs(history[^1] - history[^2]) <= 0.05 * history[^2])
-            {
-                break;
-            }
-        }
-        _notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"warm-up of the {label} process on {scenario.Name}: {history.Count * window} s until steady ({string.Join(" → ", history.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} req/s)"));
+        var outcome = await SteadyState.WarmAsync(async () => WrkOutput.Parse(await WrkAsync(url, scenario, window, latency: false)).RequestsPerSecond,
+            pid, window, rounds);
+        _notes.Add($"warm-up of the {label} process on {scenario.Name}: {outcome.Describe()}");
     }
+
+    /// <summary>
+    /// Every scenario warms itself up before it is measured, in rounds of <see cref="BenchOptions.WarmupSeconds"/> until
+    /// steady (<see cref="SteadyState"/>): its own code paths (a mutation, Redis, APQ) are not warmed by the listing, so a
+    /// lone <c>--only cart-add</c> run measured half the req/s of cart-add late in a full quick run. Bounded by
+    /// <see cref="MaxScenarioWarmupRounds"/> (<see cref="MaxQuickScenarioWarmupRounds"/> in --quick, which must stay
+    /// under 5 minutes); a smoke run does one round, as before.
+    /// </summary>
+    private Task<SteadyState.Outcome> WarmScenarioAsync(Uri url, int pid, Scenario scenario) =>
+        SteadyState.WarmAsync(async () => WrkOutput.Parse(await WrkAsync(url, scenario, options.WarmupSeconds, latency: false)).RequestsPerSecond,
+            pid, options.WarmupSeconds, options.Profile switch { "smoke" => 1, "quick" => MaxQuickScenarioWarmupRounds, _ => MaxScenarioWarmupRounds });
 
     private const int MaxSteadyWarmupSeconds = 90;
     private const int MaxInProcessWarmupSeconds = 60;
+    private const int MaxScenarioWarmupRounds = 8;
+    private const int MaxQuickScenarioWarmupRounds = 4;
 
     /// <summary>The catalog size the transport-overhead pair runs at (10,000, or the only size of a smoke run).</summary>
     private int OverheadCatalogSize => options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
@@ -438,7 +462,7 @@ internal sealed class BenchRunner(BenchOptions options)
         {
             await WaitForAsync(baseAddress, "/json", "{}");
             var listing = Body(Documents.Listing, new { first = 20 });
-            await WarmUntilSteadyAsync(new Uri(baseAddress, "/graphql"), new Scenario("ref-engine", "reference", "warm-up", listing), "engine ceiling");
+            await WarmUntilSteadyAsync(new Uri(baseAddress, "/graphql"), process.Id, new Scenario("ref-engine", "reference", "warm-up", listing), "engine ceiling");
             var size = options.CatalogSizes.Contains(10_000) ? 10_000 : options.CatalogSizes[0];
             foreach (var (scenario, path) in new[]
             {

@@ -16,8 +16,10 @@ namespace HeadlessShop.Bench;
 /// the request body read by the GraphQL serializer, execution options built by our transport
 /// (<see cref="TransportExecution"/>: limits, caller, error shaping), GraphQL.NET's executor and the response
 /// serialized, but no socket, no Kestrel and no HTTP middleware. <c>--connections</c> concurrent loops stand in for
-/// wrk's connections. Warms up until two windows agree, then prints the same RESULT line as scenarios/post.lua plus
-/// this process's CPU (cores) during the measured window.
+/// wrk's connections. Warms up to the steady state of <see cref="SteadyState"/> (two windows agree and the tier-up JIT
+/// is quiet: a fresh process measured during tier-up spent twice the CPU per request of the long-warmed API), then
+/// prints the same RESULT line as scenarios/post.lua plus this process's CPU (cores) during the measured window, and a
+/// RUNTIME line (GC mode, GC pauses and JIT time during that window) that shows whether it measured a steady process.
 /// </summary>
 internal static class InProcessRunner
 {
@@ -51,26 +53,33 @@ internal static class InProcessRunner
                 Console.Error.WriteLine("inprocess: the request failed (GraphQL errors)");
                 return 1;
             }
-            var history = new List<double>();
-            for (var round = 0; round < maxWarmupRounds; round++)
-            {
-                history.Add((await LoadAsync(OnceAsync, windowSeconds, concurrency)).Rps);
-                if (history.Count >= 2 && Math.Abs(history[^1] - history[^2]) <= 0.05 * history[^2])
-                {
-                    break;
-                }
-            }
-            Console.WriteLine("WARMUP " + string.Join(" → ", history.Select(r => r.ToString("F0", CultureInfo.InvariantCulture))));
+            // The same steady-state rule as the API's warm-up (SteadyState): throughput agrees and the tier-up JIT is quiet.
+            var warmup = await SteadyState.WarmAsync(async () => (await LoadAsync(OnceAsync, windowSeconds, concurrency)).Rps,
+                Environment.ProcessId, windowSeconds, maxWarmupRounds);
+            Console.WriteLine("WARMUP " + warmup.Describe());
 
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+            var tierBefore = TieredJit.Sample(Environment.ProcessId);
+            var pauseBefore = GC.GetTotalPauseDuration();
+            var gen0Before = GC.CollectionCount(0);
             var load = await LoadAsync(OnceAsync, durationSeconds, concurrency);
-            var cores = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / load.Seconds;
+            process.Refresh();
+            var cores = (process.TotalProcessorTime - cpuBefore).TotalSeconds / load.Seconds;
+            var jitMs = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalMilliseconds;
+            var tierSeconds = TieredJit.Seconds(tierBefore, TieredJit.Sample(Environment.ProcessId));
+            var pausePercent = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds / load.Seconds * 100;
             var sorted = load.Latencies;
             double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT requests={sorted.Length} duration_s={load.Seconds:F3} rps={load.Rps:F1} p50_ms={P(0.50):F3} p90_ms={P(0.90):F3} p95_ms={P(0.95):F3} " +
                 $"p99_ms={P(0.99):F3} max_ms={sorted.LastOrDefault():F3} err_connect=0 err_read=0 err_write=0 err_status=0 err_timeout=0 " +
                 $"err_graphql={load.Failures} cpu_cores={cores:F3}"));
+            // What the process did besides the requests during the measured window: JIT (all tiers) and GC pauses.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RUNTIME server_gc={(System.Runtime.GCSettings.IsServerGC ? 1 : 0)} " +
+                $"gen0={GC.CollectionCount(0) - gen0Before} gc_pause_pct={pausePercent:F1} jit_ms={jitMs:F0} tier_jit_s={tierSeconds?.ToString("F2", CultureInfo.InvariantCulture) ?? "?"}"));
             return 0;
         }
         finally

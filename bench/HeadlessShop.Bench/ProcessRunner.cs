@@ -76,11 +76,15 @@ public static class ProcessRunner
     }
 
     /// <summary>CPU seconds the process has used (user + system), from /proc.</summary>
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => CpuTicks(File.ReadAllText($"/proc/{pid}/stat")) / 100.0;
+
+    /// <summary>utime + stime, in clock ticks of 1/100 s, from the text of a /proc/PID/stat or /proc/PID/task/TID/stat file.</summary>
+    public static long CpuTicks(string stat)
     {
-        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // After "pid (comm)", utime and stime are fields 12 and 13 (0-based), in clock ticks of 1/100 s.
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        ArgumentNullException.ThrowIfNull(stat);
+        // After "pid (comm)" (comm may hold spaces and parentheses: split at the last ')'), utime and stime are fields 12 and 13 (0-based).
+        var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Peak resident set size (VmHWM) in MB.</summary>

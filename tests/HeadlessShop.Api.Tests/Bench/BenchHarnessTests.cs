@@ -90,6 +90,15 @@ public sealed class BenchHarnessSmokeTests
             Assert.Contains("## Targets", markdown, StringComparison.Ordinal);
             Assert.Contains("| listing-20 |", markdown, StringComparison.Ordinal);
             Assert.Contains("## Transport overhead", markdown, StringComparison.Ordinal);
+            // Everything was selected and this build has every feature: every target is measured.
+            var targets = markdown[markdown.IndexOf("## Targets", StringComparison.Ordinal)..markdown.IndexOf("## Cost curves", StringComparison.Ordinal)];
+            Assert.DoesNotContain("not measured", targets, StringComparison.Ordinal);
+            Assert.DoesNotContain("not in this build", targets, StringComparison.Ordinal);
+            // Each measured wrk scenario records its own warm-up, and the in-process runner its runtime figures.
+            var notes = json["notes"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+            Assert.All(measurements.Select(m => m!["scenario"]!.GetValue<string>()).Where(s => s is not ("flash-sale" or "small-inprocess")),
+                scenario => Assert.Contains(notes, n => n.StartsWith($"warm-up of {scenario} @ ", StringComparison.Ordinal)));
+            Assert.Contains(notes, n => n.StartsWith("small-inprocess @ 200, measured window: server_gc=1 ", StringComparison.Ordinal));
         }
         finally
         {
