@@ -24,6 +24,12 @@ public sealed record BenchOptions(
     /// <summary>Whether a scenario (or "micro" for BenchmarkDotNet) runs: all of them unless --only names some.</summary>
     public bool Includes(string scenario) => Only is null || Only.Contains(scenario);
 
+    /// <summary>
+    /// The extras, BenchmarkDotNet ("micro") and the subscription fan-out ("subscriptions"), run in the full run or when
+    /// --only names them: --quick leaves them out to stay under 5 minutes (`bench/run.sh subscriptions` runs the fan-out alone).
+    /// </summary>
+    public bool IncludesExtra(string name) => Only is null ? Profile == "full" : Only.Contains(name);
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -71,7 +71,7 @@ internal sealed class BenchRunner(BenchOptions options)
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
-            if (_subscriptions is null && options.Profile != "smoke" && Directory.Exists(Path.Combine(_root, "tests", "referees", "node_modules")))
+            if (_subscriptions is null && options.IncludesExtra("subscriptions") && Directory.Exists(Path.Combine(_root, "tests", "referees", "node_modules")))
             {
                 Step($"subscription fan-out @ {size}");
                 _subscriptions = await SubscriptionFanout.RunAsync(server.BaseAddress, server.Process.Id, SubscriptionFanout.DefaultSubscriptions, sql => PsqlAsync(size, sql), _root);
@@ -89,7 +89,7 @@ internal sealed class BenchRunner(BenchOptions options)
             await MeasureReferencesAsync(listingPayload);
         }
 
-        var micro = options.Profile == "smoke" || !options.Includes("micro") ? null : await MicroBenchmarksAsync();
+        var micro = options.IncludesExtra("micro") ? await MicroBenchmarksAsync() : null;
         var vendure = await VendureFigures.LoadAsync(_root, options.RunVendure, _notes);
         var report = new BenchReport(options.Profile, started, await CommitAsync(), await MachineAsync(), options.Connections,
             options.DurationSeconds, _measurements, Math.Round(_peakRssMb, 1), _notes, vendure, micro, _flashSale, _subscriptions)

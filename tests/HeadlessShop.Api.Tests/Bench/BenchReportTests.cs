@@ -6,6 +6,21 @@ namespace HeadlessShop.Api.Tests.Bench;
 public sealed class BenchReportTests
 {
     [Fact]
+    public void Quick_leaves_the_micro_benchmark_and_the_fan_out_out_unless_named_and_the_full_run_has_them()
+    {
+        var quick = BenchOptions.Parse(["--quick"]);
+        var full = BenchOptions.Parse([]);
+        var named = BenchOptions.Parse(["--quick", "--only", "micro,listing-20"]);
+
+        Assert.False(quick.IncludesExtra("micro") || quick.IncludesExtra("subscriptions"));
+        Assert.True(quick.Includes("listing-20") && quick.Includes("cart-add"));
+        Assert.True(full.IncludesExtra("micro") && full.IncludesExtra("subscriptions"));
+        Assert.True(named.IncludesExtra("micro"));
+        Assert.False(named.IncludesExtra("subscriptions"));
+        Assert.False(BenchOptions.Parse(["--smoke"]).IncludesExtra("micro"));
+    }
+
+    [Fact]
     public void An_only_run_says_not_measured_in_this_run_for_scenarios_left_out_and_not_in_this_build_only_for_missing_features()
     {
         var only = Report([Measured("listing-20", "listing", 4), Measured("ref-engine", "reference", 0)]) with
