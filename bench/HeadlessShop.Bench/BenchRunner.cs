@@ -71,13 +71,17 @@ internal sealed class BenchRunner(BenchOptions options)
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
+            var scenariosPeakMb = ProcessRunner.PeakRssMb(server.Process.Id);
             if (_subscriptions is null && options.IncludesExtra("subscriptions") && Directory.Exists(Path.Combine(_root, "tests", "referees", "node_modules")))
             {
+                _notes.Add(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the API @ {size} before the subscription fan-out: {scenariosPeakMb:F1} MB"));
                 Step($"subscription fan-out @ {size}");
                 _subscriptions = await SubscriptionFanout.RunAsync(server.BaseAddress, server.Process.Id, SubscriptionFanout.DefaultSubscriptions, sql => PsqlAsync(size, sql), _root);
             }
             listingPayload ??= await CapturePayloadAsync(server.BaseAddress);
-            _peakRssMb = Math.Max(_peakRssMb, ProcessRunner.PeakRssMb(server.Process.Id));
+            var sizePeakMb = ProcessRunner.PeakRssMb(server.Process.Id);
+            _notes.Add(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the API @ {size}: {sizePeakMb:F1} MB (scenarios alone: {scenariosPeakMb:F1} MB)"));
+            _peakRssMb = Math.Max(_peakRssMb, sizePeakMb);
             if (size == OverheadCatalogSize && options.Includes("small-inprocess") && available.Find(s => s.Name == "small-http") is { } small)
             {
                 await MeasureInProcessAsync(environment, small, size, server.Process.Id);

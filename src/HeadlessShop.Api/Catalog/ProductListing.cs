@@ -131,14 +131,17 @@ public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, Li
             return query;
         }
         var id = cursor.Id;
+        // Each position is "key at or past the cursor's key, and past its id on a tie". The first half is a plain range
+        // on the (key, id) index, so the scan starts at the cursor however deep it is; written as one OR, PostgreSQL
+        // walks the index from the start of the list and filters (listing-deep at 100,000 products: 38 req/s).
         return (key, descending) switch
         {
-            (ProductSortKey.Name, false) => query.Where(p => p.Name.CompareTo(cursor.Text) > 0 || (p.Name == cursor.Text && p.Id > id)),
-            (ProductSortKey.Name, true) => query.Where(p => p.Name.CompareTo(cursor.Text) < 0 || (p.Name == cursor.Text && p.Id < id)),
-            (ProductSortKey.Price, false) => query.Where(p => p.PriceMinMinor > cursor.Number || (p.PriceMinMinor == cursor.Number && p.Id > id)),
-            (ProductSortKey.Price, true) => query.Where(p => p.PriceMinMinor < cursor.Number || (p.PriceMinMinor == cursor.Number && p.Id < id)),
-            (ProductSortKey.CreatedAt, false) => query.Where(p => p.CreatedAt > cursor.Time || (p.CreatedAt == cursor.Time && p.Id > id)),
-            (ProductSortKey.CreatedAt, true) => query.Where(p => p.CreatedAt < cursor.Time || (p.CreatedAt == cursor.Time && p.Id < id)),
+            (ProductSortKey.Name, false) => query.Where(p => p.Name.CompareTo(cursor.Text) >= 0 && (p.Name.CompareTo(cursor.Text) > 0 || p.Id > id)),
+            (ProductSortKey.Name, true) => query.Where(p => p.Name.CompareTo(cursor.Text) <= 0 && (p.Name.CompareTo(cursor.Text) < 0 || p.Id < id)),
+            (ProductSortKey.Price, false) => query.Where(p => p.PriceMinMinor >= cursor.Number && (p.PriceMinMinor > cursor.Number || p.Id > id)),
+            (ProductSortKey.Price, true) => query.Where(p => p.PriceMinMinor <= cursor.Number && (p.PriceMinMinor < cursor.Number || p.Id < id)),
+            (ProductSortKey.CreatedAt, false) => query.Where(p => p.CreatedAt >= cursor.Time && (p.CreatedAt > cursor.Time || p.Id > id)),
+            (ProductSortKey.CreatedAt, true) => query.Where(p => p.CreatedAt <= cursor.Time && (p.CreatedAt < cursor.Time || p.Id < id)),
             (_, false) => query.Where(p => p.Id > id),
             (_, true) => query.Where(p => p.Id < id),
         };
