@@ -6,6 +6,20 @@ namespace HeadlessShop.Api.Tests.Bench;
 public sealed class BenchReportTests
 {
     [Fact]
+    public void Cart_add_is_judged_by_its_weakest_catalog_size_and_every_size_is_shown()
+    {
+        var report = Report([
+            Measured("cart-add", "cart", 1) with { CatalogSize = 1_000, Load = Load(1900) },
+            Measured("cart-add", "cart", 1) with { CatalogSize = 10_000, Load = Load(2100) },
+            Measured("cart-add", "cart", 1) with { CatalogSize = 100_000, Load = Load(2050) },
+        ]);
+
+        var row = Assert.Single(TargetRows(ResultsWriter.Markdown(report, null)), r => r.StartsWith("| cart add ", StringComparison.Ordinal));
+
+        Assert.Equal("| cart add >= 2,000 req/s | 1900.0 req/s (weakest of 1900.0 / 2100.0 / 2050.0 at 1,000 / 10,000 / 100,000 products) | MISSED: 100.0 req/s short |", row);
+    }
+
+    [Fact]
     public void Quick_leaves_the_micro_benchmark_and_the_fan_out_out_unless_named_and_the_full_run_has_them()
     {
         var quick = BenchOptions.Parse(["--quick"]);
