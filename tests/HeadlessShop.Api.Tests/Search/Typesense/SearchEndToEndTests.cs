@@ -290,8 +290,16 @@ public sealed partial class SearchEndToEndTests(SearchEndToEndFactory factory, X
         var document = JsonNode.Parse(await upserted.Task.WaitAsync(TimeSpan.FromSeconds(30)))!;
         Assert.Equal("Quokka Trail Sneakers", document[TypesenseProductSchema.Name]!.GetValue<string>());
         Assert.Equal(id, document[TypesenseProductSchema.ProductId]!.GetValue<long>());
+        // The arrival hook fires before WireMock logs the request (it logs once answered): give the log a moment, bounded.
         var import = factory.Typesense.RequestsTo("POST", "/collections/products/documents/import")
-            .First(r => r.Body!.Contains($"\"id\":\"{idText}\"", StringComparison.Ordinal));
+            .FirstOrDefault(r => r.Body!.Contains($"\"id\":\"{idText}\"", StringComparison.Ordinal));
+        for (var attempt = 0; import is null && attempt < 100; attempt++)
+        {
+            await Task.Delay(50);
+            import = factory.Typesense.RequestsTo("POST", "/collections/products/documents/import")
+                .FirstOrDefault(r => r.Body!.Contains($"\"id\":\"{idText}\"", StringComparison.Ordinal));
+        }
+        Assert.NotNull(import);
         Assert.Equal("upsert", import.Query!["action"].Single());
     }
 }

@@ -119,6 +119,22 @@ public sealed class TypesenseStandIn : IDisposable
         }
         _server.Stop();
         _server.Dispose();
+        // WireMock's Stop returns before its host has shut down; keep-alive connections could still answer a search
+        // for a moment. The node counts as dead once its port refuses connections (bounded: 5 s).
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                probe.Connect(System.Net.IPAddress.Loopback, Port);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return;
+            }
+            Thread.Sleep(50);
+        }
+        throw new InvalidOperationException($"The Typesense stand-in still accepts connections on port {Port} 5 s after Stop.");
     }
 
     /// <summary>The node comes back on the same address with the same answers.</summary>
