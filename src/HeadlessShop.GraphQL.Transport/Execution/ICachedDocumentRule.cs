@@ -15,3 +15,23 @@ internal interface ICachedDocumentRule
     /// <summary>The error this rule reports for <paramref name="operation"/> with these variables, or null.</summary>
     ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables);
 }
+
+/// <summary>
+/// A rule whose whole check is <see cref="ICachedDocumentRule.Check"/>: the validator runs it once before visiting
+/// the document (no visitor of its own), and a validated-document cache hit runs it directly.
+/// </summary>
+internal abstract class CachedDocumentRule : ValidationRuleBase, ICachedDocumentRule
+{
+    public sealed override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Check(context.Document, context.Operation, context.Variables) is { } error)
+        {
+            context.ReportError(error);
+        }
+        return ValueTask.FromResult<INodeVisitor?>(null);
+    }
+
+    public abstract ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables);
+}
+

@@ -11,22 +11,12 @@ namespace HeadlessShop.GraphQL.Transport.Http;
 /// prefetched) and subscriptions over plain HTTP (they need the WebSocket protocol). Runs before execution, so no
 /// resolver ever starts; it is also listed among the rules that run on a validated-document cache hit.
 /// </summary>
-internal sealed class OperationKindRule(bool isGet) : ValidationRuleBase, ICachedDocumentRule
+internal sealed class OperationKindRule(bool isGet) : CachedDocumentRule
 {
     public static readonly OperationKindRule ForGet = new(isGet: true);
     public static readonly OperationKindRule ForPost = new(isGet: false);
 
-    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (Check(context.Document, context.Operation, context.Variables) is { } error)
-        {
-            context.ReportError(error);
-        }
-        return ValueTask.FromResult<INodeVisitor?>(null);
-    }
-
-    public ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
+    public override ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
     {
         ArgumentNullException.ThrowIfNull(operation);
         if (operation.Operation == OperationType.Subscription)

@@ -16,19 +16,9 @@ namespace HeadlessShop.GraphQL.Transport.Limits;
 /// Inside <c>__schema</c>/<c>__type</c>, <c>ofType</c> adds no depth: the standard introspection query (GraphiQL,
 /// code generators) unwraps list and non-null wrappers seven levels deep, and each hop is one object, not a list.
 /// </summary>
-internal sealed class QueryLimitsRule(QueryLimits limits) : ValidationRuleBase, ICachedDocumentRule
+internal sealed class QueryLimitsRule(QueryLimits limits) : CachedDocumentRule
 {
-    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (Check(context.Document, context.Operation, context.Variables) is { } error)
-        {
-            context.ReportError(error);
-        }
-        return ValueTask.FromResult<INodeVisitor?>(null);
-    }
-
-    public ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
+    public override ValidationError? Check(GraphQLDocument document, GraphQLOperationDefinition operation, Inputs? variables)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var measure = new Measure(document, variables, limits);
