@@ -179,6 +179,8 @@ internal sealed class BenchRunner(BenchOptions options)
         if (queryFields.Contains("search"))
         {
             scenarios.Add(new Scenario("search", "search", "query + two facet selections + price range", Body(Documents.Search, null)));
+            scenarios.Add(new Scenario("search-uncached", "search", "the same search with a changing fourth brand no product has: never the same search twice, so never from the result cache",
+                Body(Documents.SearchUncached, null), VaryToken: Scenario.Token));
             scenarios.Add(new Scenario("peer-search", "peer", "Vendure b-search twin", Body(Documents.PeerSearch, null)));
         }
         else
@@ -341,8 +343,20 @@ internal sealed class BenchRunner(BenchOptions options)
             request.Headers.Accept.ParseAdd("application/graphql-response+json, application/json");
             return http.SendAsync(request);
         }
-        return http.PostAsync(url, new StringContent(scenario.Body ?? "", System.Text.Encoding.UTF8, "application/json"));
+        var body = scenario.Body ?? "";
+        if (scenario.VaryToken is { } token)
+        {
+            body = body.Replace(token, NextVaryNumber(1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+        return http.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
     }
+
+    // Numbers for varied requests: the harness's own requests take one each, a wrk run a block of VaryBlock (wrk counts
+    // up from the block's start), so no number repeats within one harness process.
+    private const long VaryBlock = 10_000_000;
+    private static long _varyNext = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000;
+
+    private static long NextVaryNumber(long count) => Interlocked.Add(ref _varyNext, count) - count;
 
     /// <summary>
     /// The transport-overhead pair: the same small query as <c>small-http</c>, executed in a separate process with
@@ -427,6 +441,11 @@ internal sealed class BenchRunner(BenchOptions options)
             var bodyFile = Path.Combine(_work, $"{scenario.Name}.json");
             await File.WriteAllTextAsync(bodyFile, scenario.Body ?? "");
             environment["BODY_FILE"] = bodyFile;
+            if (scenario.VaryToken is { } token)
+            {
+                environment["VARY_TOKEN"] = token;
+                environment["VARY_START"] = NextVaryNumber(VaryBlock).ToString(CultureInfo.InvariantCulture);
+            }
         }
         var arguments = $"-t1 -c{options.Connections} -d{seconds}s --timeout 10s {(latency ? "--latency " : "")}-s \"{Path.Combine(_root, "bench", "scenarios", "post.lua")}\" {url}";
         return await ProcessRunner.RunAsync("wrk", arguments, TimeSpan.FromSeconds(seconds + 30), environment);

@@ -159,6 +159,12 @@ internal static class ResultsWriter
         Line(search is null
             ? $"| search p95 <= 30 ms at 100,000 products (database engine) | not measured | {Why("search")} |"
             : $"| search p95 <= 30 ms at {search.CatalogSize:N0} products | {F(search.Load.P95Ms, 2)} ms | {Verdict(search.Load.P95Ms <= SearchP95TargetMs, $"{F(search.Load.P95Ms - SearchP95TargetMs, 2)} ms over")} |");
+        // The same target for searches the result cache cannot answer: shown beside it, so a repeated query's cache hit
+        // is never the only figure.
+        if (report.Measurements.Where(m => m.Scenario == "search-uncached").MaxBy(m => m.CatalogSize) is { } uncached)
+        {
+            Line($"| search p95 <= 30 ms at {uncached.CatalogSize:N0} products, every request a new search (search-uncached) | {F(uncached.Load.P95Ms, 2)} ms | {Verdict(uncached.Load.P95Ms <= SearchP95TargetMs, $"{F(uncached.Load.P95Ms - SearchP95TargetMs, 2)} ms over")} |");
+        }
         // Neither depends on the catalog's size: every size's run counts, and the verdict takes the weakest.
         var cartAdds = report.Measurements.Where(m => m.Scenario == "cart-add").OrderBy(m => m.CatalogSize).ToList();
         var cartAdd = cartAdds.MinBy(m => m.Load.RequestsPerSecond);

@@ -67,7 +67,19 @@ public static class Documents
           priceBuckets { min max count }
           hits { nodes { id slug name priceRange { min { amount currencyCode } } images { url } } } } }
         """;
+
+    /// <summary>
+    /// <see cref="Search"/> with a fourth selected brand that no product has and every request changes: the same work
+    /// and hits, but never the same search twice, so the result cache cannot answer (the engine's own cost).
+    /// </summary>
+    public static string SearchUncached { get; } = Search.Replace("\"Contoso\"]", $"\"Contoso\", \"nocache-{Scenario.Token}\"]", StringComparison.Ordinal);
 }
 
-/// <summary>What one wrk run sends: a POST body (JSON) or a GET path.</summary>
-public sealed record Scenario(string Name, string Group, string Description, string? Body = null, string? GetPath = null, string? Requires = null);
+/// <summary>
+/// What one wrk run sends: a POST body (JSON) or a GET path. With <see cref="VaryToken"/>, every request replaces that
+/// token in the body with a number no earlier request of the run used, so no two requests are the same search.
+/// </summary>
+public sealed record Scenario(string Name, string Group, string Description, string? Body = null, string? GetPath = null, string? Requires = null, string? VaryToken = null)
+{
+    public const string Token = "__VARY__";
+}

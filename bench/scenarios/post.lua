@@ -11,6 +11,18 @@ else
   wrk.body = f:read("*a")
   f:close()
   wrk.headers["Content-Type"] = "application/json"
+  -- VARY_TOKEN: every request replaces the token in the body with the next number from VARY_START (never repeated).
+  local token = os.getenv("VARY_TOKEN")
+  if token and #token > 0 then
+    local template = wrk.body
+    local next_number = tonumber(os.getenv("VARY_START") or "0")
+    local pattern = token:gsub("%W", "%%%0")
+    function request()
+      next_number = next_number + 1
+      local body = template:gsub(pattern, string.format("%d", next_number))
+      return wrk.format(nil, nil, nil, body)
+    end
+  end
 end
 
 local threads = {}

@@ -12,13 +12,13 @@ public sealed class DatabaseSearchEngine : ISearchEngine
 {
     private readonly Func<SearchQuery, CancellationToken, Task<SearchHits>> _search;
 
-    public DatabaseSearchEngine(IDbContextFactory<ShopDbContext> contexts)
+    public DatabaseSearchEngine(IDbContextFactory<ShopDbContext> contexts, SearchResultCache cache)
     {
         ArgumentNullException.ThrowIfNull(contexts);
         using var db = contexts.CreateDbContext();
         if (db.Database.IsNpgsql())
         {
-            _search = new PostgresSearchEngine(contexts).SearchAsync;
+            _search = new PostgresSearchEngine(contexts, cache).SearchAsync;
         }
         else
         {

@@ -11,19 +11,47 @@ namespace HeadlessShop.Api.Search;
 /// closest word for a typo), one computes hits, total, disjunctive facet counts and price buckets from a single
 /// materialized match set. The search columns (<c>search_vector</c>, colors, sizes, category slug) and the
 /// vocabulary are kept by triggers of the AddSearch migration, so every writer keeps search fresh.
+/// A repeated search is answered from <see cref="SearchResultCache"/> for one statement (the search generation) when
+/// nothing it reads has changed since.
 /// </summary>
-internal sealed class PostgresSearchEngine(IDbContextFactory<ShopDbContext> contexts)
+internal sealed class PostgresSearchEngine(IDbContextFactory<ShopDbContext> contexts, SearchResultCache cache)
 {
     private const string Config = "english";
+
+    /// <summary>Stripes of the AddSearchGenerations migration; fewer rows (a table emptied by hand) means: do not cache.</summary>
+    private const int GenerationStripes = 16;
 
     public async Task<SearchHits> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var generation = cache.Enabled ? await GenerationAsync(db, cancellationToken) : null;
+        var key = generation is null ? null : SearchResultCache.KeyOf(query);
+        if (key is not null && cache.TryGet(key, generation!, out var held))
+        {
+            return held;
+        }
         var words = query.IsBrowse ? [] : await AnalyseAsync(db, query.Text, cancellationToken);
         var parameters = new List<NpgsqlParameter>();
         var sql = BuildSearch(query, words, parameters);
         var rows = await db.Database.SqlQueryRaw<SearchRow>(sql, parameters.Cast<object>().ToArray()).ToListAsync(cancellationToken);
-        return SearchRowAssembler.Assemble(rows, query, SearchText.Corrected(query.Text, words));
+        var hits = SearchRowAssembler.Assemble(rows, query, SearchText.Corrected(query.Text, words));
+        if (key is not null)
+        {
+            cache.Store(key, generation!, hits);
+        }
+        return hits;
+    }
+
+    /// <summary>The search generation in this statement's snapshot, or null when it cannot be trusted.</summary>
+    private static async Task<string?> GenerationAsync(ShopDbContext db, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT 0 AS kind, NULL::text AS facet, string_agg(generation::text, ',' ORDER BY stripe) AS value,
+                   count(*) AS number, 0::bigint AS count
+            FROM search_generations
+            """;
+        var row = (await db.Database.SqlQueryRaw<SearchRow>(sql).ToListAsync(cancellationToken)).Single();
+        return row.Number == GenerationStripes ? row.Value : null;
     }
 
     /// <summary>One statement: for each word, whether it is a stop word, known, an open prefix, or else its closest known word.</summary>

@@ -13,6 +13,8 @@ public static class SearchServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddSingleton<IQueryFields, SearchQueryFields>();
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SearchResultCache>();
         services.AddKeyedSingleton<ISearchEngine, DatabaseSearchEngine>(SearchEngineKind.Database);
         services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredKeyedService<ISearchEngine>(SearchEngineKind.Database));
         services.AddSingleton<IEventConsumer, SearchIndexingConsumer>();
