@@ -91,17 +91,23 @@ public sealed class CheckoutService(
 
     private async Task<CheckoutResult> CompleteLockedAsync(CheckoutCompleteInput input, CartKey cartKey, string scope, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Now();
         Order order;
         Payment payment;
+        OrderFacts facts;
         StoredCart taken;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            long? orderId = null;
             if (db.Database.IsNpgsql())
             {
-                // Another instance handling the same key waits here until this transaction ends.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({scope + "\n" + input.IdempotencyKey}, 7))", cancellationToken);
+                // Another instance handling the same key waits here until this transaction ends. The same round trip draws
+                // the order's id, so the order and everything that refers to it go in one batch (an unused id is a gap).
+                orderId = await db.Database.SqlQuery<long>($"""
+                    SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS "Value"
+                    FROM (SELECT pg_advisory_xact_lock(hashtextextended({scope + "\n" + input.IdempotencyKey}, 7))) AS held
+                    """).SingleAsync(cancellationToken);
             }
             var previous = await db.Set<CheckoutIdempotencyKey>().SingleOrDefaultAsync(k => k.Scope == scope && k.Key == input.IdempotencyKey, cancellationToken);
             if (previous is not null)
@@ -128,7 +134,7 @@ public sealed class CheckoutService(
             }
             taken = took;
 
-            var placed = await PlaceAsync(db, input, taken, scope, now, cancellationToken);
+            var placed = await PlaceAsync(db, input, taken, scope, orderId, now, cancellationToken);
             if (placed.Errors.Count > 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -136,7 +142,7 @@ public sealed class CheckoutService(
                 return new CheckoutResult(null, null, null, placed.Errors);
             }
             await transaction.CommitAsync(cancellationToken);
-            (order, payment) = (placed.Order!, placed.Payment!);
+            (order, payment, facts) = (placed.Order!, placed.Payment!, placed.Facts!);
         }
         outbox.Notify();
         ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "placed"));
@@ -144,7 +150,7 @@ public sealed class CheckoutService(
         var charge = await gateway.ChargeAsync(
             new ChargeRequest(order.TotalMinor, order.Currency, input.PaymentMethod, payment.GatewayIdempotencyKey, $"Order {order.Number}"),
             cancellationToken);
-        var userErrors = await ApplyChargeAsync(order, payment, charge, cancellationToken);
+        var (userErrors, current) = await ApplyChargeAsync(order, payment, facts, charge, cancellationToken);
         if (charge.Outcome == ChargeOutcome.Declined)
         {
             // The shopper may try another card: the cart comes back as it was.
@@ -152,14 +158,29 @@ public sealed class CheckoutService(
         }
         outbox.Notify();
         ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", charge.Outcome.ToString()));
+        if (current)
+        {
+            // Every write above matched the state this checkout created: the objects in hand are what is stored.
+            return new CheckoutResult(order, payment, accessTokens.For(order.Id), userErrors);
+        }
+        // Someone else (a webhook, the expiry) moved the payment or the order meanwhile: answer what is stored.
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
         var result = await ReplayAsync(read, order.Id, cancellationToken);
         return result with { UserErrors = userErrors };
     }
 
-    private sealed record Placement(Order? Order, Payment? Payment, IReadOnlyList<UserError> Errors);
+    private sealed record Placement(Order? Order, Payment? Payment, OrderFacts? Facts, IReadOnlyList<UserError> Errors)
+    {
+        public static Placement Failed(IReadOnlyList<UserError> errors) => new(null, null, null, errors);
+    }
 
-    private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the order and reserves its stock in the caller's transaction. With <paramref name="orderId"/> drawn beforehand
+    /// (PostgreSQL) the order, its lines, payment, idempotency key, history and outbox events are one batch; without it
+    /// (SQLite) the order is inserted first to learn its id.
+    /// </summary>
+    private async Task<Placement> PlaceAsync(
+        ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, long? orderId, DateTime now, CancellationToken cancellationToken)
     {
         var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
         // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
@@ -182,7 +203,7 @@ public sealed class CheckoutService(
         }
         if (errors.Count > 0)
         {
-            return new Placement(null, null, errors);
+            return Placement.Failed(errors);
         }
         // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
         // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
@@ -197,18 +218,19 @@ public sealed class CheckoutService(
         }
         if (errors.Count > 0)
         {
-            return new Placement(null, null, errors);
+            return Placement.Failed(errors);
         }
 
         var lines = cart.Lines.Select(l => (Line: l, Variant: variants[l.VariantId])).ToList();
         var subtotal = lines.Sum(x => x.Variant.PriceMinor * x.Line.Quantity);
         var order = new Order
         {
+            Id = orderId ?? 0,
             Number = NewOrderNumber(),
             Status = OrderStatus.PendingPayment,
             Email = input.Email.Trim(),
             CustomerId = caller.Id,
-            AccessTokenHash = [],
+            AccessTokenHash = orderId is { } id ? OrderAccessTokens.Hash(accessTokens.For(id)) : [],
             Currency = currencies[0],
             SubtotalMinor = subtotal,
             TotalMinor = subtotal,
@@ -226,8 +248,11 @@ public sealed class CheckoutService(
             }).ToList(),
         };
         db.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
-        order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
+        if (orderId is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
+        }
         var payment = new Payment
         {
             OrderId = order.Id,
@@ -264,15 +289,22 @@ public sealed class CheckoutService(
         }
         if (errors.Count > 0)
         {
-            return new Placement(null, null, errors);
+            return Placement.Failed(errors);
         }
-        return new Placement(order, payment, []);
+        // Just created: its only history entry is sequence 1, and the lines are the ones written above.
+        var facts = new OrderFacts(order.CustomerId, 1, lines.Select(x => new OrderFacts.Line(x.Variant.Id, x.Line.Quantity, x.Variant.ProductId)).ToList());
+        return new Placement(order, payment, facts, []);
     }
 
-    /// <summary>Records the gateway's answer and moves the order: paid, cancelled (declined) or still pending (3-D Secure).</summary>
-    private async Task<IReadOnlyList<UserError>> ApplyChargeAsync(Order order, Payment payment, ChargeResult charge, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the gateway's answer and moves the order: paid, cancelled (declined) or still pending (3-D Secure). Brings
+    /// <paramref name="order"/> and <paramref name="payment"/> up to date; <c>Current</c> is false when another actor had
+    /// changed either first, so they must be read again.
+    /// </summary>
+    private async Task<(IReadOnlyList<UserError> Errors, bool Current)> ApplyChargeAsync(
+        Order order, Payment payment, OrderFacts facts, ChargeResult charge, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Now();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var status = charge.Outcome switch
@@ -282,25 +314,45 @@ public sealed class CheckoutService(
             ChargeOutcome.Processing => PaymentStatus.Processing,
             _ => PaymentStatus.Failed,
         };
-        await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)
+        var paymentUpdated = await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)
             .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, status)
                 .SetProperty(x => x.GatewayReference, charge.Reference)
                 .SetProperty(x => x.ClientSecret, charge.ClientSecret)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
         IReadOnlyList<UserError> errors = [];
+        OrderStatus? movedTo = null;
         switch (charge.Outcome)
         {
             case ChargeOutcome.Succeeded:
-                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Paid, StockEffect.Sell, "Payment succeeded", now, cancellationToken);
+                movedTo = await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Paid, StockEffect.Sell, "Payment succeeded", now,
+                    facts, cancellationToken) ? OrderStatus.Paid : null;
+                paymentUpdated &= movedTo is not null;
                 break;
             case ChargeOutcome.Declined:
-                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Cancelled, StockEffect.Release,
-                    "Payment declined", now, cancellationToken);
+                movedTo = await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Cancelled, StockEffect.Release,
+                    "Payment declined", now, facts, cancellationToken) ? OrderStatus.Cancelled : null;
+                paymentUpdated &= movedTo is not null;
                 errors = [new UserError(ErrorCode.PaymentDeclined, charge.DeclineMessage ?? "The payment was declined.", ["input", "paymentMethod"])];
                 break;
         }
         await transaction.CommitAsync(cancellationToken);
-        return errors;
+        if (!paymentUpdated)
+        {
+            return (errors, false);
+        }
+        (payment.Status, payment.GatewayReference, payment.ClientSecret, payment.UpdatedAt) = (status, charge.Reference, charge.ClientSecret, now);
+        if (movedTo is { } to)
+        {
+            (order.Status, order.StockSettled, order.UpdatedAt) = (to, true, now);
+        }
+        return (errors, true);
+    }
+
+    /// <summary>Now at the database's precision (microseconds), so an answer built from memory equals a later read.</summary>
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     /// <summary>The order as it stands, with its latest payment and the guest access token: what a retry gets back.</summary>
