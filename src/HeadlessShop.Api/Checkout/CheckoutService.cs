@@ -127,6 +127,12 @@ public sealed class CheckoutService(
             {
                 return CheckoutResult.Failed(new UserError(ErrorCode.CartEmpty, "The cart is empty.", ["input", "cartId"]));
             }
+            // Before taking the cart: in a flash sale most attempts end here, and then the cart is neither taken nor put back.
+            var (variants, refused) = await CheckAsync(db, cart, cancellationToken);
+            if (refused.Count > 0)
+            {
+                return new CheckoutResult(null, null, null, refused);
+            }
             if (await carts.TakeAsync(cartKey, cart.Version, cancellationToken) is not { } took)
             {
                 return CheckoutResult.Failed(new UserError(ErrorCode.CartNotFound,
@@ -134,7 +140,8 @@ public sealed class CheckoutService(
             }
             taken = took;
 
-            var placed = await PlaceAsync(db, input, taken, scope, orderId, now, cancellationToken);
+            // Taken at the version just checked, so with the same lines.
+            var placed = await PlaceAsync(db, input, taken, variants, scope, orderId, now, cancellationToken);
             if (placed.Errors.Count > 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -179,48 +186,10 @@ public sealed class CheckoutService(
     /// (PostgreSQL) the order, its lines, payment, idempotency key, history and outbox events are one batch; without it
     /// (SQLite) the order is inserted first to learn its id.
     /// </summary>
-    private async Task<Placement> PlaceAsync(
-        ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, long? orderId, DateTime now, CancellationToken cancellationToken)
+    private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, Dictionary<long, ProductVariant> variants,
+        string scope, long? orderId, DateTime now, CancellationToken cancellationToken)
     {
-        var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
-        // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
-        // statement: it lets a checkout that cannot succeed stop before writing anything.
-        var variants = await db.ProductVariants.Include(v => v.Stock)
-            .Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
-            .ToDictionaryAsync(v => v.Id, cancellationToken);
         var errors = new List<UserError>();
-        for (var i = 0; i < cart.Lines.Count; i++)
-        {
-            if (!variants.ContainsKey(cart.Lines[i].VariantId))
-            {
-                errors.Add(UserError.NotFound("A product in the cart is no longer sold; remove it and try again.", "input", "cartId"));
-            }
-        }
-        var currencies = variants.Values.Select(v => v.Currency).Distinct().ToList();
-        if (currencies.Count > 1)
-        {
-            errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
-        }
-        if (errors.Count > 0)
-        {
-            return Placement.Failed(errors);
-        }
-        // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
-        // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
-        // conditional UPDATE below would refuse; it never lets a line through, that UPDATE does.
-        foreach (var line in cart.Lines)
-        {
-            var available = variants[line.VariantId].Stock?.Available ?? 0;
-            if (available < line.Quantity)
-            {
-                errors.Add(new InsufficientStockError(line.VariantId, line.Quantity, available, ["input", "cartId"]));
-            }
-        }
-        if (errors.Count > 0)
-        {
-            return Placement.Failed(errors);
-        }
-
         var lines = cart.Lines.Select(l => (Line: l, Variant: variants[l.VariantId])).ToList();
         var subtotal = lines.Sum(x => x.Variant.PriceMinor * x.Line.Quantity);
         var order = new Order
@@ -231,7 +200,7 @@ public sealed class CheckoutService(
             Email = input.Email.Trim(),
             CustomerId = caller.Id,
             AccessTokenHash = orderId is { } id ? OrderAccessTokens.Hash(accessTokens.For(id)) : [],
-            Currency = currencies[0],
+            Currency = lines[0].Variant.Currency,
             SubtotalMinor = subtotal,
             TotalMinor = subtotal,
             ShippingAddress = JsonSerializer.Serialize(input.ShippingAddress, Json),
@@ -294,6 +263,47 @@ public sealed class CheckoutService(
         // Just created: its only history entry is sequence 1, and the lines are the ones written above.
         var facts = new OrderFacts(order.CustomerId, 1, lines.Select(x => new OrderFacts.Line(x.Variant.Id, x.Line.Quantity, x.Variant.ProductId)).ToList());
         return new Placement(order, payment, facts, []);
+    }
+
+    /// <summary>The cart's variants with their stock, or why it cannot be checked out (no longer sold, mixed currencies, sold out).</summary>
+    private static async Task<(Dictionary<long, ProductVariant> Variants, IReadOnlyList<UserError> Errors)> CheckAsync(
+        ShopDbContext db, StoredCart cart, CancellationToken cancellationToken)
+    {
+        var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
+        // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
+        // statement: it lets a checkout that cannot succeed stop before writing anything.
+        var variants = await db.ProductVariants.Include(v => v.Stock)
+            .Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
+            .ToDictionaryAsync(v => v.Id, cancellationToken);
+        var errors = new List<UserError>();
+        for (var i = 0; i < cart.Lines.Count; i++)
+        {
+            if (!variants.ContainsKey(cart.Lines[i].VariantId))
+            {
+                errors.Add(UserError.NotFound("A product in the cart is no longer sold; remove it and try again.", "input", "cartId"));
+            }
+        }
+        var currencies = variants.Values.Select(v => v.Currency).Distinct().ToList();
+        if (currencies.Count > 1)
+        {
+            errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
+        }
+        if (errors.Count > 0)
+        {
+            return (variants, errors);
+        }
+        // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
+        // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
+        // conditional UPDATE in PlaceAsync would refuse; it never lets a line through, that UPDATE does.
+        foreach (var line in cart.Lines)
+        {
+            var available = variants[line.VariantId].Stock?.Available ?? 0;
+            if (available < line.Quantity)
+            {
+                errors.Add(new InsufficientStockError(line.VariantId, line.Quantity, available, ["input", "cartId"]));
+            }
+        }
+        return (variants, errors);
     }
 
     /// <summary>

@@ -40,6 +40,8 @@ public sealed class CheckoutStatementTests(CheckoutFactory factory) : IClassFixt
         var replayed = retry.OkData()["checkoutComplete"]!;
         Assert.Equal(paidOrder.ToJsonString(), replayed.ToJsonString());
         Assert.Equal(["INSUFFICIENT_STOCK"], soldOut.OkData()["checkoutComplete"]!.Codes());
+        // Refused before the cart was taken: it is still there, as it was.
+        Assert.Equal(1, (await client.GraphQLAsync(CartQueries.Read, new { id = second })).OkData()["cart"]!["totalQuantity"]!.GetValue<int>());
 
         // The figures the benchmark reports; the unoptimised path cost 15, 6 and 3.
         Assert.InRange(paid.SqlStatements, 1, 9);
