@@ -67,3 +67,41 @@ public sealed class CheckoutStatementTests(CheckoutFactory factory) : IClassFixt
             p => JsonNode.Parse(p)!["variantId"]!.GetValue<long>() == variantKey);
     }
 }
+
+public sealed class EmbeddedCheckoutFactory : CartsFactory
+{
+    public override TestDatabaseKind Database => TestDatabaseKind.Sqlite;
+}
+
+/// <summary>SQLite draws the order id on insert (no sequence to draw it from first): the same checkout in two batches.</summary>
+public sealed class EmbeddedCheckoutTests(EmbeddedCheckoutFactory factory) : IClassFixture<EmbeddedCheckoutFactory>
+{
+    [Fact]
+    public async Task An_embedded_checkout_pays_once_replays_the_same_order_and_a_declined_one_releases_its_stock()
+    {
+        var (variantId, variantKey, price) = await factory.VariantAsync(2, onHand: 5);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync((variantId, 2)))["id"]!.GetValue<string>();
+
+        var paid = await client.CheckoutAsync(cartId, "embedded-1");
+        var retry = await client.CheckoutAsync(cartId, "embedded-1");
+
+        Assert.Empty(paid["userErrors"]!.AsArray());
+        Assert.Equal(("PAID", "SUCCEEDED", 2 * price),
+            (paid["order"]!["status"]!.GetValue<string>(), paid["payment"]!["status"]!.GetValue<string>(), paid["payment"]!["amount"]!["minorUnits"]!.GetValue<long>()));
+        Assert.Equal(paid.ToJsonString(), retry.ToJsonString());
+        Assert.Equal(["PENDING_PAYMENT", "PAID"], paid["order"]!["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+        Assert.Equal((3, 0), await factory.StockAsync(variantKey));
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<ShopDbContext>>().CreateDbContextAsync())
+        {
+            var order = await db.Set<Order>().SingleAsync(o => o.Number == paid["order"]!["number"]!.GetValue<string>());
+            Assert.True(Api.Checkout.OrderAccessTokens.Matches(order, paid["orderAccessToken"]!.GetValue<string>()));
+        }
+
+        var declinedCart = (await client.CreateCartAsync((variantId, 3)))["id"]!.GetValue<string>();
+        var declined = await client.CheckoutAsync(declinedCart, "embedded-2", TestPaymentGateway.Declined);
+        Assert.Equal(["PAYMENT_DECLINED"], declined.Codes());
+        Assert.Equal(("CANCELLED", "FAILED"), (declined["order"]!["status"]!.GetValue<string>(), declined["payment"]!["status"]!.GetValue<string>()));
+        Assert.Equal((3, 0), await factory.StockAsync(variantKey));
+    }
+}
