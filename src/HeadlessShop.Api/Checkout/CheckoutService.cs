@@ -91,17 +91,23 @@ public sealed class CheckoutService(
 
     private async Task<CheckoutResult> CompleteLockedAsync(CheckoutCompleteInput input, CartKey cartKey, string scope, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Now();
         Order order;
         Payment payment;
+        OrderFacts facts;
         StoredCart taken;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            long? orderId = null;
             if (db.Database.IsNpgsql())
             {
-                // Another instance handling the same key waits here until this transaction ends.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({scope + "\n" + input.IdempotencyKey}, 7))", cancellationToken);
+                // Another instance handling the same key waits here until this transaction ends. The same round trip draws
+                // the order's id, so the order and everything that refers to it go in one batch (an unused id is a gap).
+                orderId = await db.Database.SqlQuery<long>($"""
+                    SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS "Value"
+                    FROM (SELECT pg_advisory_xact_lock(hashtextextended({scope + "\n" + input.IdempotencyKey}, 7))) AS held
+                    """).SingleAsync(cancellationToken);
             }
             var previous = await db.Set<CheckoutIdempotencyKey>().SingleOrDefaultAsync(k => k.Scope == scope && k.Key == input.IdempotencyKey, cancellationToken);
             if (previous is not null)
@@ -121,6 +127,12 @@ public sealed class CheckoutService(
             {
                 return CheckoutResult.Failed(new UserError(ErrorCode.CartEmpty, "The cart is empty.", ["input", "cartId"]));
             }
+            // Before taking the cart: in a flash sale most attempts end here, and then the cart is neither taken nor put back.
+            var (variants, refused) = await CheckAsync(db, cart, cancellationToken);
+            if (refused.Count > 0)
+            {
+                return new CheckoutResult(null, null, null, refused);
+            }
             if (await carts.TakeAsync(cartKey, cart.Version, cancellationToken) is not { } took)
             {
                 return CheckoutResult.Failed(new UserError(ErrorCode.CartNotFound,
@@ -128,7 +140,8 @@ public sealed class CheckoutService(
             }
             taken = took;
 
-            var placed = await PlaceAsync(db, input, taken, scope, now, cancellationToken);
+            // Taken at the version just checked, so with the same lines.
+            var placed = await PlaceAsync(db, input, taken, variants, scope, orderId, now, cancellationToken);
             if (placed.Errors.Count > 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -136,7 +149,7 @@ public sealed class CheckoutService(
                 return new CheckoutResult(null, null, null, placed.Errors);
             }
             await transaction.CommitAsync(cancellationToken);
-            (order, payment) = (placed.Order!, placed.Payment!);
+            (order, payment, facts) = (placed.Order!, placed.Payment!, placed.Facts!);
         }
         outbox.Notify();
         ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "placed"));
@@ -144,7 +157,7 @@ public sealed class CheckoutService(
         var charge = await gateway.ChargeAsync(
             new ChargeRequest(order.TotalMinor, order.Currency, input.PaymentMethod, payment.GatewayIdempotencyKey, $"Order {order.Number}"),
             cancellationToken);
-        var userErrors = await ApplyChargeAsync(order, payment, charge, cancellationToken);
+        var (userErrors, current) = await ApplyChargeAsync(order, payment, facts, charge, cancellationToken);
         if (charge.Outcome == ChargeOutcome.Declined)
         {
             // The shopper may try another card: the cart comes back as it was.
@@ -152,64 +165,42 @@ public sealed class CheckoutService(
         }
         outbox.Notify();
         ShopMetrics.CheckoutOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", charge.Outcome.ToString()));
+        if (current)
+        {
+            // Every write above matched the state this checkout created: the objects in hand are what is stored.
+            return new CheckoutResult(order, payment, accessTokens.For(order.Id), userErrors);
+        }
+        // Someone else (a webhook, the expiry) moved the payment or the order meanwhile: answer what is stored.
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
         var result = await ReplayAsync(read, order.Id, cancellationToken);
         return result with { UserErrors = userErrors };
     }
 
-    private sealed record Placement(Order? Order, Payment? Payment, IReadOnlyList<UserError> Errors);
-
-    private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, string scope, DateTime now, CancellationToken cancellationToken)
+    private sealed record Placement(Order? Order, Payment? Payment, OrderFacts? Facts, IReadOnlyList<UserError> Errors)
     {
-        var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
-        // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
-        // statement: it lets a checkout that cannot succeed stop before writing anything.
-        var variants = await db.ProductVariants.Include(v => v.Stock)
-            .Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
-            .ToDictionaryAsync(v => v.Id, cancellationToken);
-        var errors = new List<UserError>();
-        for (var i = 0; i < cart.Lines.Count; i++)
-        {
-            if (!variants.ContainsKey(cart.Lines[i].VariantId))
-            {
-                errors.Add(UserError.NotFound("A product in the cart is no longer sold; remove it and try again.", "input", "cartId"));
-            }
-        }
-        var currencies = variants.Values.Select(v => v.Currency).Distinct().ToList();
-        if (currencies.Count > 1)
-        {
-            errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
-        }
-        if (errors.Count > 0)
-        {
-            return new Placement(null, null, errors);
-        }
-        // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
-        // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
-        // conditional UPDATE below would refuse; it never lets a line through, that UPDATE does.
-        foreach (var line in cart.Lines)
-        {
-            var available = variants[line.VariantId].Stock?.Available ?? 0;
-            if (available < line.Quantity)
-            {
-                errors.Add(new InsufficientStockError(line.VariantId, line.Quantity, available, ["input", "cartId"]));
-            }
-        }
-        if (errors.Count > 0)
-        {
-            return new Placement(null, null, errors);
-        }
+        public static Placement Failed(IReadOnlyList<UserError> errors) => new(null, null, null, errors);
+    }
 
+    /// <summary>
+    /// Writes the order and reserves its stock in the caller's transaction. With <paramref name="orderId"/> drawn beforehand
+    /// (PostgreSQL) the order, its lines, payment, idempotency key, history and outbox events are one batch; without it
+    /// (SQLite) the order is inserted first to learn its id.
+    /// </summary>
+    private async Task<Placement> PlaceAsync(ShopDbContext db, CheckoutCompleteInput input, StoredCart cart, Dictionary<long, ProductVariant> variants,
+        string scope, long? orderId, DateTime now, CancellationToken cancellationToken)
+    {
+        var errors = new List<UserError>();
         var lines = cart.Lines.Select(l => (Line: l, Variant: variants[l.VariantId])).ToList();
         var subtotal = lines.Sum(x => x.Variant.PriceMinor * x.Line.Quantity);
         var order = new Order
         {
+            Id = orderId ?? 0,
             Number = NewOrderNumber(),
             Status = OrderStatus.PendingPayment,
             Email = input.Email.Trim(),
             CustomerId = caller.Id,
-            AccessTokenHash = [],
-            Currency = currencies[0],
+            AccessTokenHash = orderId is { } id ? OrderAccessTokens.Hash(accessTokens.For(id)) : [],
+            Currency = lines[0].Variant.Currency,
             SubtotalMinor = subtotal,
             TotalMinor = subtotal,
             ShippingAddress = JsonSerializer.Serialize(input.ShippingAddress, Json),
@@ -226,8 +217,11 @@ public sealed class CheckoutService(
             }).ToList(),
         };
         db.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
-        order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
+        if (orderId is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            order.AccessTokenHash = OrderAccessTokens.Hash(accessTokens.For(order.Id));
+        }
         var payment = new Payment
         {
             OrderId = order.Id,
@@ -264,15 +258,63 @@ public sealed class CheckoutService(
         }
         if (errors.Count > 0)
         {
-            return new Placement(null, null, errors);
+            return Placement.Failed(errors);
         }
-        return new Placement(order, payment, []);
+        // Just created: its only history entry is sequence 1, and the lines are the ones written above.
+        var facts = new OrderFacts(order.CustomerId, 1, lines.Select(x => new OrderFacts.Line(x.Variant.Id, x.Line.Quantity, x.Variant.ProductId)).ToList());
+        return new Placement(order, payment, facts, []);
     }
 
-    /// <summary>Records the gateway's answer and moves the order: paid, cancelled (declined) or still pending (3-D Secure).</summary>
-    private async Task<IReadOnlyList<UserError>> ApplyChargeAsync(Order order, Payment payment, ChargeResult charge, CancellationToken cancellationToken)
+    /// <summary>The cart's variants with their stock, or why it cannot be checked out (no longer sold, mixed currencies, sold out).</summary>
+    private static async Task<(Dictionary<long, ProductVariant> Variants, IReadOnlyList<UserError> Errors)> CheckAsync(
+        ShopDbContext db, StoredCart cart, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var variantIds = cart.Lines.Select(l => l.VariantId).ToList();
+        // Variants of soft-deleted products are no longer sold: they count as missing. Stock comes along in the same
+        // statement: it lets a checkout that cannot succeed stop before writing anything.
+        var variants = await db.ProductVariants.Include(v => v.Stock)
+            .Where(v => variantIds.Contains(v.Id) && db.Products.Any(p => p.Id == v.ProductId && p.DeletedAt == null))
+            .ToDictionaryAsync(v => v.Id, cancellationToken);
+        var errors = new List<UserError>();
+        for (var i = 0; i < cart.Lines.Count; i++)
+        {
+            if (!variants.ContainsKey(cart.Lines[i].VariantId))
+            {
+                errors.Add(UserError.NotFound("A product in the cart is no longer sold; remove it and try again.", "input", "cartId"));
+            }
+        }
+        var currencies = variants.Values.Select(v => v.Currency).Distinct().ToList();
+        if (currencies.Count > 1)
+        {
+            errors.Add(UserError.Invalid("The cart mixes currencies; check out one currency at a time.", "input", "cartId"));
+        }
+        if (errors.Count > 0)
+        {
+            return (variants, errors);
+        }
+        // Sold out already (committed stock, read without a lock): answer now instead of inserting an order and
+        // rolling it back. In a flash sale most attempts end here. This read only ever refuses early what the
+        // conditional UPDATE in PlaceAsync would refuse; it never lets a line through, that UPDATE does.
+        foreach (var line in cart.Lines)
+        {
+            var available = variants[line.VariantId].Stock?.Available ?? 0;
+            if (available < line.Quantity)
+            {
+                errors.Add(new InsufficientStockError(line.VariantId, line.Quantity, available, ["input", "cartId"]));
+            }
+        }
+        return (variants, errors);
+    }
+
+    /// <summary>
+    /// Records the gateway's answer and moves the order: paid, cancelled (declined) or still pending (3-D Secure). Brings
+    /// <paramref name="order"/> and <paramref name="payment"/> up to date; <c>Current</c> is false when another actor had
+    /// changed either first, so they must be read again.
+    /// </summary>
+    private async Task<(IReadOnlyList<UserError> Errors, bool Current)> ApplyChargeAsync(
+        Order order, Payment payment, OrderFacts facts, ChargeResult charge, CancellationToken cancellationToken)
+    {
+        var now = Now();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var status = charge.Outcome switch
@@ -282,25 +324,45 @@ public sealed class CheckoutService(
             ChargeOutcome.Processing => PaymentStatus.Processing,
             _ => PaymentStatus.Failed,
         };
-        await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)
+        var paymentUpdated = await db.Set<Payment>().Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Processing)
             .ExecuteUpdateAsync(p => p.SetProperty(x => x.Status, status)
                 .SetProperty(x => x.GatewayReference, charge.Reference)
                 .SetProperty(x => x.ClientSecret, charge.ClientSecret)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken) == 1;
         IReadOnlyList<UserError> errors = [];
+        OrderStatus? movedTo = null;
         switch (charge.Outcome)
         {
             case ChargeOutcome.Succeeded:
-                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Paid, StockEffect.Sell, "Payment succeeded", now, cancellationToken);
+                movedTo = await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Paid, StockEffect.Sell, "Payment succeeded", now,
+                    facts, cancellationToken) ? OrderStatus.Paid : null;
+                paymentUpdated &= movedTo is not null;
                 break;
             case ChargeOutcome.Declined:
-                await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Cancelled, StockEffect.Release,
-                    "Payment declined", now, cancellationToken);
+                movedTo = await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.PendingPayment, OrderStatus.Cancelled, StockEffect.Release,
+                    "Payment declined", now, facts, cancellationToken) ? OrderStatus.Cancelled : null;
+                paymentUpdated &= movedTo is not null;
                 errors = [new UserError(ErrorCode.PaymentDeclined, charge.DeclineMessage ?? "The payment was declined.", ["input", "paymentMethod"])];
                 break;
         }
         await transaction.CommitAsync(cancellationToken);
-        return errors;
+        if (!paymentUpdated)
+        {
+            return (errors, false);
+        }
+        (payment.Status, payment.GatewayReference, payment.ClientSecret, payment.UpdatedAt) = (status, charge.Reference, charge.ClientSecret, now);
+        if (movedTo is { } to)
+        {
+            (order.Status, order.StockSettled, order.UpdatedAt) = (to, true, now);
+        }
+        return (errors, true);
+    }
+
+    /// <summary>Now at the database's precision (microseconds), so an answer built from memory equals a later read.</summary>
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     /// <summary>The order as it stands, with its latest payment and the guest access token: what a retry gets back.</summary>

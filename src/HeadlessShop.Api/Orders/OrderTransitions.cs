@@ -50,8 +50,18 @@ public static class OrderTransitions
     /// Moves the order from <paramref name="from"/> to <paramref name="to"/> inside the caller's transaction. False when
     /// the order is no longer in <paramref name="from"/> (someone else moved it first) or the move is not allowed.
     /// </summary>
+    public static Task<bool> MoveAsync(
+        ShopDbContext db, long orderId, OrderStatus from, OrderStatus to, StockEffect stock, string? note, DateTime at, CancellationToken cancellationToken) =>
+        MoveAsync(db, orderId, from, to, stock, note, at, known: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MoveAsync(ShopDbContext, long, OrderStatus, OrderStatus, StockEffect, string?, DateTime, CancellationToken)"/> for a
+    /// caller that already holds the order's <paramref name="known"/> facts (checkout, which has just written them): skips
+    /// reading them back. The history's unique (order, sequence) index still refuses a stale sequence.
+    /// </summary>
     public static async Task<bool> MoveAsync(
-        ShopDbContext db, long orderId, OrderStatus from, OrderStatus to, StockEffect stock, string? note, DateTime at, CancellationToken cancellationToken)
+        ShopDbContext db, long orderId, OrderStatus from, OrderStatus to, StockEffect stock, string? note, DateTime at, OrderFacts? known,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (!OrderStateMachine.CanMove(from, to))
@@ -70,15 +80,9 @@ public static class OrderTransitions
         {
             return false;
         }
-        var lines = await db.Set<OrderLine>().Where(l => l.OrderId == orderId && l.VariantId != null)
-            .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new { VariantId = l.VariantId!.Value, l.Quantity, v.ProductId })
-            .OrderBy(l => l.VariantId)
-            .ToListAsync(cancellationToken);
-        // One statement for the owner (routes the event to the customer's feed) and the last sequence number.
-        var state = await db.Set<Order>().Where(o => o.Id == orderId)
-            .Select(o => new { o.CustomerId, Sequence = db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).Max(h => (int?)h.Sequence) ?? 0 })
-            .SingleAsync(cancellationToken);
-        var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = state.Sequence + 1 };
+        var state = known ?? await ReadFactsAsync(db, orderId, cancellationToken);
+        var lines = state.Lines.OrderBy(l => l.VariantId).ToList();
+        var change = new OrderStatusChange { OrderId = orderId, Status = to, PreviousStatus = from, At = at, Note = note, Sequence = state.LastSequence + 1 };
         db.Add(change);
         db.EnqueueEvent(StatusChangedEvent, KeyOf(orderId), new OrderStatusChanged(orderId, to, from, change.Sequence, at, note, state.CustomerId), at);
         if (stock is StockEffect.Release or StockEffect.Restock)
@@ -112,4 +116,22 @@ public static class OrderTransitions
         }
         return true;
     }
+
+    private static async Task<OrderFacts> ReadFactsAsync(ShopDbContext db, long orderId, CancellationToken cancellationToken)
+    {
+        var lines = await db.Set<OrderLine>().Where(l => l.OrderId == orderId && l.VariantId != null)
+            .Join(db.ProductVariants, l => l.VariantId, v => v.Id, (l, v) => new OrderFacts.Line(l.VariantId!.Value, l.Quantity, v.ProductId))
+            .ToListAsync(cancellationToken);
+        // One statement for the owner (routes the event to the customer's feed) and the last sequence number.
+        var state = await db.Set<Order>().Where(o => o.Id == orderId)
+            .Select(o => new { o.CustomerId, Sequence = db.Set<OrderStatusChange>().Where(h => h.OrderId == orderId).Max(h => (int?)h.Sequence) ?? 0 })
+            .SingleAsync(cancellationToken);
+        return new OrderFacts(state.CustomerId, state.Sequence, lines);
+    }
+}
+
+/// <summary>What a status change needs to know of its order: the owner, the last history sequence and the stocked lines.</summary>
+public sealed record OrderFacts(long? CustomerId, int LastSequence, IReadOnlyList<OrderFacts.Line> Lines)
+{
+    public sealed record Line(long VariantId, int Quantity, long ProductId);
 }
