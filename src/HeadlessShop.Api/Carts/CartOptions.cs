@@ -16,4 +16,11 @@ public sealed class CartOptions
 
     [Range(1, 1_000_000)]
     public int MaxQuantityPerLine { get; set; } = 999;
+
+    /// <summary>
+    /// How many carts' line variants each instance remembers so an add loads them with its own in one SQL statement
+    /// (see <see cref="CartLineHints"/>); 0 turns the hint off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int LineHints { get; set; } = 10_000;
 }

@@ -1,4 +1,5 @@
 using HeadlessShop.Api.Catalog;
+using HeadlessShop.Api.Common;
 using HeadlessShop.Api.Customers;
 using HeadlessShop.Api.GraphQL;
 using Microsoft.Extensions.Options;
@@ -19,13 +20,17 @@ public sealed record CartResult(StoredCart? Cart, IReadOnlyList<UserError> UserE
 /// The cart rules: input validation, live stock from the catalog, ownership. A cart with an owner is visible only to that
 /// customer; an anonymous cart to whoever holds its unguessable id. Anything else is indistinguishable from a missing cart.
 /// </summary>
-public sealed class CartService(ICartStore store, VariantByIdDataLoader variantLoader, ICurrentCustomer caller, IOptions<CartOptions> options)
+public sealed class CartService(ICartStore store, VariantByIdDataLoader variantLoader, ICurrentCustomer caller, IOptions<CartOptions> options, CartLineHints hints)
 {
     private readonly CartOptions _options = options.Value;
 
     /// <summary>The cart if the caller may see it.</summary>
-    public async Task<StoredCart?> FindAsync(string? cartId, CancellationToken cancellationToken) =>
-        CartKey.TryParse(cartId, out var key) && await store.GetAsync(key, cancellationToken) is { } cart && MaySee(cart) ? cart : null;
+    public async Task<StoredCart?> FindAsync(string? cartId, CancellationToken cancellationToken)
+    {
+        var cart = CartKey.TryParse(cartId, out var key) && await store.GetAsync(key, cancellationToken) is { } found && MaySee(found) ? found : null;
+        hints.Remember(cart);
+        return cart;
+    }
 
     public Task<StoredCart?> FindForCustomerAsync(long customerId, CancellationToken cancellationToken) =>
         caller.Id == customerId ? store.GetCustomerCartAsync(customerId, cancellationToken) : Task.FromResult<StoredCart?>(null);
@@ -34,32 +39,95 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
 
     public async Task<CartResult> CreateAsync(IReadOnlyList<CartLineRequest> lines, CancellationToken cancellationToken)
     {
-        var (changes, errors) = await PrepareAdditionsAsync(lines, [], cancellationToken);
+        var (changes, currency, errors) = await PrepareAdditionsAsync(lines, [], null, cancellationToken);
         if (errors.Count > 0)
         {
             return new CartResult(null, errors);
         }
-        var cart = await store.CreateAsync(caller.Id, changes, cancellationToken);
+        var cart = await store.CreateAsync(caller.Id, changes, currency, cancellationToken);
+        hints.Remember(cart);
         return new CartResult(cart, []);
     }
 
+    /// <summary>
+    /// The common case costs one SQL statement (the variants) and one store call: the input is checked without the cart,
+    /// and the store checks owner, currency and line maxima against the cart as it writes. Anything refused on the way
+    /// takes the two-step path (the cart, then every rule against its lines), so the user errors are the ones it gives.
+    /// </summary>
     public async Task<CartResult> AddLinesAsync(string cartId, IReadOnlyList<CartLineRequest> lines, CancellationToken cancellationToken)
     {
-        if (await FindAsync(cartId, cancellationToken) is not { } cart)
+        if (!CartKey.TryParse(cartId, out var key))
         {
             return CartResult.NotFound;
         }
+        var (requested, inputErrors) = ReadAdditions(lines);
+        if (lines.Count > 0 && inputErrors.Count == 0 && requested.Count <= _options.MaxLines)
+        {
+            // With the variants of the lines the cart already holds, as far as this instance knows: the payload prices them.
+            var variants = await LoadVariantsAsync(requested.Keys.Concat(hints.For(key)), cancellationToken);
+            if (QuickChanges(requested, variants) is { } quick)
+            {
+                var result = await store.AddLinesAsync(key, quick.Changes, new CartAddRules(caller.Id, quick.Currency), cancellationToken);
+                switch (result.Status)
+                {
+                    case CartWriteStatus.Ok:
+                        hints.Remember(result.Cart);
+                        return new CartResult(result.Cart, []);
+                    case CartWriteStatus.CartNotFound:
+                        return CartResult.NotFound;
+                    default:
+                        // Refused (over a maximum, too many lines, another currency, or a cart older than its stored
+                        // currency): the reply carries the cart as it is, so the full check needs no second read.
+                        return await AddCheckedAsync(result.Cart!, lines, cancellationToken);
+                }
+            }
+        }
+        return await FindAsync(cartId, cancellationToken) is { } cart ? await AddCheckedAsync(cart, lines, cancellationToken) : CartResult.NotFound;
+    }
+
+    /// <summary>The two-step add: every rule checked against <paramref name="cart"/>'s lines, then the write.</summary>
+    private async Task<CartResult> AddCheckedAsync(StoredCart cart, IReadOnlyList<CartLineRequest> lines, CancellationToken cancellationToken)
+    {
         if (lines.Count == 0)
         {
             return new CartResult(cart, [UserError.Invalid("Pass at least one line.", "input", "lines")]);
         }
-        var (changes, errors) = await PrepareAdditionsAsync(lines, cart.Lines, cancellationToken);
+        var (changes, currency, errors) = await PrepareAdditionsAsync(lines, cart.Lines, cart.Currency, cancellationToken);
         if (errors.Count > 0)
         {
             return new CartResult(cart, errors);
         }
-        var result = await store.AddLinesAsync(cart.Key, changes, clamp: false, cancellationToken);
+        var result = await store.AddLinesAsync(cart.Key, changes, new CartAddRules(caller.Id, currency, CurrencyVerified: true), cancellationToken);
+        if (result.Status == CartWriteStatus.CurrencyMismatch)
+        {
+            // The cart was emptied and refilled in another currency since it was read.
+            return new CartResult(result.Cart, [.. changes.Select(c => CurrencyMismatch(result.Cart!.Currency, currency, Index(lines, c.VariantId)))]);
+        }
         return ToResult(result, i => changes[i], i => ["input", "lines", Index(lines, changes[i].VariantId)], cumulative: true);
+    }
+
+    /// <summary>
+    /// The lines to write when, judged without the cart, nothing is wrong: every variant exists, all are priced in one
+    /// currency and no line alone exceeds what is available. Null sends the add down the two-step path.
+    /// </summary>
+    private (List<CartLineChange> Changes, CurrencyCode Currency)? QuickChanges(Dictionary<long, int> requested, Dictionary<long, ProductVariant> variants)
+    {
+        var changes = new List<CartLineChange>(requested.Count);
+        CurrencyCode? currency = null;
+        foreach (var (variantId, quantity) in requested)
+        {
+            if (!variants.TryGetValue(variantId, out var variant) || (currency ??= variant.Currency) != variant.Currency)
+            {
+                return null;
+            }
+            var max = MaxFor(variant);
+            if (quantity > max)
+            {
+                return null;
+            }
+            changes.Add(new CartLineChange(variantId, quantity, max));
+        }
+        return currency is { } code ? (changes, code) : null;
     }
 
     public async Task<CartResult> UpdateLinesAsync(string cartId, IReadOnlyList<CartLineUpdateRequest> lines, CancellationToken cancellationToken)
@@ -164,11 +232,13 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
         }
         if (target is null)
         {
-            var created = await store.CreateAsync(customerId, [.. changes.Where(c => c.MaxQuantity > 0).Select(c => c with { Quantity = Math.Min(c.Quantity, c.MaxQuantity) })], cancellationToken);
+            List<CartLineChange> kept = [.. changes.Where(c => c.MaxQuantity > 0).Select(c => c with { Quantity = Math.Min(c.Quantity, c.MaxQuantity) })];
+            var created = await store.CreateAsync(customerId, kept, kept.Count > 0 ? variants[kept[0].VariantId].Currency : null, cancellationToken);
             errors.AddRange(changes.Where(c => c.Quantity > c.MaxQuantity).Select(c => Capped(c, c.Quantity)));
             return created is null ? [notFound] : errors;
         }
-        var result = await store.AddLinesAsync(target.Key, changes, clamp: true, cancellationToken);
+        // A merge moves what the other cart held whatever its currency, as it always has.
+        var result = await store.AddLinesAsync(target.Key, changes, new CartAddRules(customerId, null, Clamp: true), cancellationToken);
         if (result.Status != CartWriteStatus.Ok)
         {
             await store.RestoreAsync(anonymous, cancellationToken);
@@ -182,8 +252,8 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
     private static InsufficientStockError Capped(CartLineChange change, int requested) =>
         new(change.VariantId, requested, change.MaxQuantity, ["input", "cartId"]);
 
-    private async Task<(List<CartLineChange> Changes, List<UserError> Errors)> PrepareAdditionsAsync(
-        IReadOnlyList<CartLineRequest> lines, IReadOnlyList<StoredCartLine> existing, CancellationToken cancellationToken)
+    /// <summary>The requested quantity per variant (repeated variants summed) and what is wrong with the input itself.</summary>
+    private (Dictionary<long, int> Requested, List<UserError> Errors) ReadAdditions(IReadOnlyList<CartLineRequest> lines)
     {
         var errors = new List<UserError>();
         var requested = new Dictionary<long, int>();
@@ -203,16 +273,30 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
                 requested[variantId] = requested.GetValueOrDefault(variantId) + lines[i].Quantity;
             }
         }
+        return (requested, errors);
+    }
+
+    /// <summary>
+    /// Checks additions against the cart's <paramref name="existing"/> lines and live stock. The cart's currency is
+    /// <paramref name="cartCurrency"/> as stored, else (a cart from before it was stored) its first line's variant's, else
+    /// (an empty cart) the first requested variant's; it is returned for the write.
+    /// </summary>
+    private async Task<(List<CartLineChange> Changes, CurrencyCode? Currency, List<UserError> Errors)> PrepareAdditionsAsync(
+        IReadOnlyList<CartLineRequest> lines, IReadOnlyList<StoredCartLine> existing, CurrencyCode? cartCurrency, CancellationToken cancellationToken)
+    {
+        var (requested, errors) = ReadAdditions(lines);
         if (requested.Keys.Union(existing.Select(l => l.VariantId)).Count() > _options.MaxLines)
         {
             errors.Add(UserError.Invalid($"A cart holds at most {_options.MaxLines} different products.", "input", "lines"));
         }
         if (errors.Count > 0)
         {
-            return ([], errors);
+            return ([], null, errors);
         }
-        var variants = await LoadVariantsAsync(requested.Keys.Concat(existing.Take(1).Select(l => l.VariantId)), cancellationToken);
-        var currency = existing.Count > 0 && variants.TryGetValue(existing[0].VariantId, out var first) ? first.Currency : (Common.CurrencyCode?)null;
+        var firstLine = cartCurrency is null ? existing.Take(1).Select(l => l.VariantId) : [];
+        var variants = await LoadVariantsAsync(requested.Keys.Concat(firstLine), cancellationToken);
+        var currency = existing.Count == 0 ? null
+            : cartCurrency ?? (variants.TryGetValue(existing[0].VariantId, out var first) ? first.Currency : null);
         var changes = new List<CartLineChange>();
         foreach (var (variantId, quantity) in requested)
         {
@@ -225,7 +309,7 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
             currency ??= variant.Currency;
             if (variant.Currency != currency)
             {
-                errors.Add(UserError.Invalid($"This cart is in {currency}; the variant is priced in {variant.Currency}.", "input", "lines", at, "variantId"));
+                errors.Add(CurrencyMismatch(currency, variant.Currency, at));
                 continue;
             }
             var current = existing.FirstOrDefault(l => l.VariantId == variantId)?.Quantity ?? 0;
@@ -242,10 +326,19 @@ public sealed class CartService(ICartStore store, VariantByIdDataLoader variantL
             }
             changes.Add(new CartLineChange(variantId, quantity, MaxFor(variant)));
         }
-        return (changes, errors);
+        return (changes, currency, errors);
     }
 
-    private CartResult ToResult(CartWriteResult result, Func<int, CartLineChange> change, Func<int, string[]> field, bool cumulative) => result.Status switch
+    private static UserError CurrencyMismatch(CurrencyCode? cart, CurrencyCode? variant, string at) =>
+        UserError.Invalid($"This cart is in {cart}; the variant is priced in {variant}.", "input", "lines", at, "variantId");
+
+    private CartResult ToResult(CartWriteResult result, Func<int, CartLineChange> change, Func<int, string[]> field, bool cumulative)
+    {
+        hints.Remember(result.Cart);
+        return Translate(result, change, field, cumulative);
+    }
+
+    private CartResult Translate(CartWriteResult result, Func<int, CartLineChange> change, Func<int, string[]> field, bool cumulative) => result.Status switch
     {
         CartWriteStatus.Ok => new CartResult(result.Cart, []),
         CartWriteStatus.CartNotFound => CartResult.NotFound,

@@ -18,6 +18,7 @@ public static class CartsServiceCollectionExtensions
         {
             services.AddSingleton<ICartStore, MemoryCartStore>();
         }
+        services.AddSingleton<CartLineHints>();
         services.AddScoped<CartService>();
         services.AddSingleton<IQueryFields, CartQueryFields>();
         services.AddSingleton<IOpaqueIdNodeResolver, CartNodeResolver>();

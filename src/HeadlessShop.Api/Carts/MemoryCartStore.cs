@@ -1,3 +1,4 @@
+using HeadlessShop.Api.Common;
 using Microsoft.Extensions.Options;
 
 namespace HeadlessShop.Api.Carts;
@@ -8,6 +9,9 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
     private sealed class Entry
     {
         public long? OwnerId;
+
+        /// <summary>The lines' currency; meaningful only while there are lines.</summary>
+        public CurrencyCode? Currency;
         public long Version;
         public long Sequence;
         public DateTimeOffset ExpiresAt;
@@ -19,12 +23,18 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
     private readonly Dictionary<long, CartKey> _customerCarts = [];
     private readonly CartOptions _options = options.Value;
 
-    public Task<StoredCart> CreateAsync(long? ownerId, IReadOnlyList<CartLineChange> lines, CancellationToken cancellationToken)
+    public Task<StoredCart> CreateAsync(long? ownerId, IReadOnlyList<CartLineChange> lines, CurrencyCode? currency, CancellationToken cancellationToken)
     {
         var key = CartKey.New();
         lock (_lock)
         {
-            var entry = new Entry { OwnerId = ownerId, Version = 1, ExpiresAt = time.GetUtcNow() + _options.TimeToLive };
+            var entry = new Entry
+            {
+                OwnerId = ownerId,
+                Currency = lines.Count > 0 ? currency : null,
+                Version = 1,
+                ExpiresAt = time.GetUtcNow() + _options.TimeToLive,
+            };
             foreach (var line in lines)
             {
                 entry.Lines[line.VariantId] = (line.Quantity, ++entry.Sequence);
@@ -46,9 +56,25 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
         }
     }
 
-    public Task<CartWriteResult> AddLinesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, bool clamp, CancellationToken cancellationToken) =>
+    public Task<CartWriteResult> AddLinesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, CartAddRules rules, CancellationToken cancellationToken) =>
         Write(key, entry =>
         {
+            if (entry.OwnerId is { } owner && owner != rules.CallerId)
+            {
+                return CartWriteResult.NotFound;
+            }
+            var before = entry.Lines.Count;
+            if (rules.Currency is { } currency && before > 0)
+            {
+                if (entry.Currency is null && !rules.CurrencyVerified)
+                {
+                    return new CartWriteResult(CartWriteStatus.CurrencyUnknown, null);
+                }
+                if (entry.Currency is { } stored && stored != currency)
+                {
+                    return new CartWriteResult(CartWriteStatus.CurrencyMismatch, null);
+                }
+            }
             var targets = new int[lines.Count];
             var capped = new List<int>();
             var count = entry.Lines.Count;
@@ -58,7 +84,7 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
                 var target = current + lines[i].Quantity;
                 if (target > lines[i].MaxQuantity)
                 {
-                    if (!clamp)
+                    if (!rules.Clamp)
                     {
                         return new CartWriteResult(CartWriteStatus.OverMaximum, null, i, current);
                     }
@@ -82,6 +108,10 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
                     var sequence = entry.Lines.TryGetValue(lines[i].VariantId, out var existing) ? existing.Sequence : ++entry.Sequence;
                     entry.Lines[lines[i].VariantId] = (targets[i], sequence);
                 }
+            }
+            if (rules.Currency is not null || before == 0)
+            {
+                entry.Currency = rules.Currency;
             }
             return new CartWriteResult(CartWriteStatus.Ok, null, CappedIndexes: capped);
         });
@@ -184,6 +214,7 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
             _carts[cart.Key] = new Entry
             {
                 OwnerId = cart.OwnerId,
+                Currency = cart.Lines.Count > 0 ? cart.Currency : null,
                 Version = cart.Version,
                 Sequence = cart.Lines.Count == 0 ? 0 : cart.Lines.Max(l => l.Sequence),
                 ExpiresAt = time.GetUtcNow() + _options.TimeToLive,
@@ -206,6 +237,10 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
                 return Task.FromResult(CartWriteResult.NotFound);
             }
             var result = change(entry);
+            if (result.Status == CartWriteStatus.CartNotFound)
+            {
+                return Task.FromResult(CartWriteResult.NotFound);
+            }
             if (result.Status != CartWriteStatus.Ok)
             {
                 return Task.FromResult(result with { Cart = Snapshot(key, entry) });
@@ -232,5 +267,8 @@ internal sealed class MemoryCartStore(IOptions<CartOptions> options, TimeProvide
 
     private static StoredCart Snapshot(CartKey key, Entry entry) =>
         new(key, entry.OwnerId, entry.Version, entry.ExpiresAt,
-            entry.Lines.Select(l => new StoredCartLine(l.Key, l.Value.Quantity, l.Value.Sequence)).OrderBy(l => l.Sequence).ToList());
+            entry.Lines.Select(l => new StoredCartLine(l.Key, l.Value.Quantity, l.Value.Sequence)).OrderBy(l => l.Sequence).ToList())
+        {
+            Currency = entry.Lines.Count > 0 ? entry.Currency : null,
+        };
 }

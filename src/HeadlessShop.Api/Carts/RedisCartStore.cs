@@ -1,4 +1,5 @@
 using System.Globalization;
+using HeadlessShop.Api.Common;
 using HeadlessShop.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,9 +7,11 @@ using StackExchange.Redis;
 namespace HeadlessShop.Api.Carts;
 
 /// <summary>
-/// One Redis hash per cart: <c>v</c> (version), <c>seq</c> (line counter), <c>owner</c> (optional) and one field
+/// One Redis hash per cart: <c>v</c> (version), <c>seq</c> (line counter), <c>owner</c> (optional), <c>cur</c> (the
+/// lines' currency, written with the first line; absent in carts written before it was kept) and one field
 /// <c>l:{variantId}</c> = <c>"{quantity}:{sequence}"</c> per line. Every write is one Lua script, so read-check-write
-/// runs atomically on the server, bumps the version and slides the TTL. A customer's current cart is a plain key
+/// runs atomically on the server, bumps the version and slides the TTL; an add is one round trip, its checks (owner,
+/// currency, maxima) included. A customer's current cart is a plain key
 /// <c>customer-cart:{id}</c> holding the cart key; it is dropped when found pointing at an expired cart.
 /// </summary>
 internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<CartOptions> options, TimeProvider time)
@@ -23,19 +26,32 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         local function seqof(value) return string.match(value, ':(%d+)$') end
         """;
 
-    // ARGV: ttl, maxLines, clamp, then (variantId, quantity, max) triples.
+    // ARGV: ttl, maxLines, clamp, caller ('' anonymous), currency ('' unchecked), currency verified, then
+    // (variantId, quantity, max) triples. An owner other than the caller answers exactly as a missing cart. The stored
+    // currency counts only while the cart has lines: an empty cart takes the add's currency (or none, unchecked).
     private const string AddBody = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {1} end
+        local owner = redis.call('HGET', KEYS[1], 'owner')
+        if owner and owner ~= ARGV[4] then return {1} end
         local lines = 0
         for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
           if string.sub(f, 1, 2) == 'l:' then lines = lines + 1 end
         end
+        local before = lines
+        if ARGV[5] ~= '' and lines > 0 then
+          local stored = redis.call('HGET', KEYS[1], 'cur')
+          if not stored then
+            if ARGV[6] ~= '1' then return reply(6, -1, 0) end
+          elseif stored ~= ARGV[5] then
+            return reply(5, -1, 0)
+          end
+        end
         local targets, capped = {}, {}
-        for i = 0, (#ARGV - 3) / 3 - 1 do
-          local current = redis.call('HGET', KEYS[1], 'l:' .. ARGV[4 + i * 3])
+        for i = 0, (#ARGV - 6) / 3 - 1 do
+          local current = redis.call('HGET', KEYS[1], 'l:' .. ARGV[7 + i * 3])
           local cur = qty(current)
-          local target = cur + tonumber(ARGV[5 + i * 3])
-          local max = tonumber(ARGV[6 + i * 3])
+          local target = cur + tonumber(ARGV[8 + i * 3])
+          local max = tonumber(ARGV[9 + i * 3])
           if target > max then
             if ARGV[3] ~= '1' then return reply(2, i, cur) end
             target = math.max(cur, max)
@@ -45,13 +61,18 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
           targets[i] = {current, target}
         end
         if lines > tonumber(ARGV[2]) then return reply(4, -1, 0) end
-        for i = 0, (#ARGV - 3) / 3 - 1 do
-          local field = 'l:' .. ARGV[4 + i * 3]
+        for i = 0, (#ARGV - 6) / 3 - 1 do
+          local field = 'l:' .. ARGV[7 + i * 3]
           local current, target = targets[i][1], targets[i][2]
           if target > 0 then
             local s = current and seqof(current) or redis.call('HINCRBY', KEYS[1], 'seq', 1)
             redis.call('HSET', KEYS[1], field, target .. ':' .. s)
           end
+        end
+        if ARGV[5] ~= '' then
+          redis.call('HSET', KEYS[1], 'cur', ARGV[5])
+        elseif before == 0 then
+          redis.call('HDEL', KEYS[1], 'cur')
         end
         redis.call('HINCRBY', KEYS[1], 'v', 1)
         redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -101,10 +122,10 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         return reply(0, -1, 0)
         """;
 
-    // ARGV: expected version or ''.
+    // ARGV: expected version or ''. A stale version answers as a missing cart.
     private const string TakeBody = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {1} end
-        if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return {5} end
+        if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return {1} end
         local result = reply(0, -1, 0)
         redis.call('DEL', KEYS[1])
         return result
@@ -118,6 +139,13 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         return 1
         """;
 
+    private const string CreateScript = Reply + "\n" + CreateBody;
+    private const string AddScript = Reply + "\n" + AddBody;
+    private const string SetScript = Reply + "\n" + SetBody;
+    private const string RemoveScript = Reply + "\n" + RemoveBody;
+    private const string OwnerScript = Reply + "\n" + OwnerBody;
+    private const string TakeScript = Reply + "\n" + TakeBody;
+
     private readonly string _prefix = redisOptions.Value.KeyPrefix;
     private readonly CartOptions _options = options.Value;
     private IDatabase Db => redis.GetDatabase();
@@ -128,16 +156,16 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
 
     private string Ttl => ((long)_options.TimeToLive.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    public async Task<StoredCart> CreateAsync(long? ownerId, IReadOnlyList<CartLineChange> lines, CancellationToken cancellationToken)
+    public async Task<StoredCart> CreateAsync(long? ownerId, IReadOnlyList<CartLineChange> lines, CurrencyCode? currency, CancellationToken cancellationToken)
     {
         var key = CartKey.New();
-        var args = new List<RedisValue> { Ttl, ownerId?.ToString(CultureInfo.InvariantCulture) ?? "" };
+        var args = new List<RedisValue> { Ttl, ownerId?.ToString(CultureInfo.InvariantCulture) ?? "", CurrencyArgument(currency) };
         foreach (var line in lines)
         {
             args.Add(line.VariantId);
             args.Add(line.Quantity);
         }
-        var result = await RunAsync(Reply + "\n" + CreateScript, key, args, null);
+        var result = await RunAsync(CreateScript, key, args, null);
         if (ownerId is { } owner)
         {
             await Db.StringSetAsync(PointerKey(owner), key.Value);
@@ -145,10 +173,12 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         return result.Cart!;
     }
 
-    private static readonly string CreateScript = """
+    // ARGV: ttl, owner or '', currency or '', then (variantId, quantity) pairs.
+    private const string CreateBody = """
         redis.call('HSET', KEYS[1], 'v', 1, 'seq', 0)
         if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'owner', ARGV[2]) end
-        for i = 3, #ARGV, 2 do
+        if ARGV[3] ~= '' and #ARGV > 3 then redis.call('HSET', KEYS[1], 'cur', ARGV[3]) end
+        for i = 4, #ARGV, 2 do
           local s = redis.call('HINCRBY', KEYS[1], 'seq', 1)
           redis.call('HSET', KEYS[1], 'l:' .. ARGV[i], ARGV[i + 1] .. ':' .. s)
         end
@@ -167,27 +197,40 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         return entries.Length == 0 || remaining is null ? null : Parse(key, entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString()), remaining.Value);
     }
 
-    public Task<CartWriteResult> AddLinesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, bool clamp, CancellationToken cancellationToken)
+    public Task<CartWriteResult> AddLinesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, CartAddRules rules, CancellationToken cancellationToken)
     {
-        return RunAsync(Reply + "\n" + AddBody, key, WithLines([Ttl, _options.MaxLines, clamp ? "1" : "0"], lines), null);
+        List<RedisValue> args =
+        [
+            Ttl, _options.MaxLines, rules.Clamp ? "1" : "0", rules.CallerId?.ToString(CultureInfo.InvariantCulture) ?? "",
+            CurrencyArgument(rules.Currency), rules.CurrencyVerified ? "1" : "0",
+        ];
+        return RunAsync(AddScript, key, WithLines(args, lines), null);
     }
+
+    private static RedisValue CurrencyArgument(CurrencyCode? currency) => currency switch
+    {
+        null => "",
+        { } code => CurrencyNames[(int)code],
+    };
+
+    private static readonly string[] CurrencyNames = Enum.GetNames<CurrencyCode>();
 
     public Task<CartWriteResult> SetQuantitiesAsync(CartKey key, IReadOnlyList<CartLineChange> lines, CancellationToken cancellationToken)
     {
-        return RunAsync(Reply + "\n" + SetBody, key, WithLines([Ttl], lines), null);
+        return RunAsync(SetScript, key, WithLines([Ttl], lines), null);
     }
 
     public Task<CartWriteResult> RemoveLinesAsync(CartKey key, IReadOnlyList<long> variantIds, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { Ttl };
         args.AddRange(variantIds.Select(id => (RedisValue)id));
-        return RunAsync(Reply + "\n" + RemoveBody, key, args, null);
+        return RunAsync(RemoveScript, key, args, null);
     }
 
     public async Task<StoredCart?> SetOwnerAsync(CartKey key, long ownerId, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { Ttl, ownerId, key.Value };
-        return (await RunAsync(Reply + "\n" + OwnerBody, key, args, PointerKey(ownerId))).Cart;
+        return (await RunAsync(OwnerScript, key, args, PointerKey(ownerId))).Cart;
     }
 
     public async Task<StoredCart?> GetCustomerCartAsync(long customerId, CancellationToken cancellationToken)
@@ -210,7 +253,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
     public async Task<StoredCart?> TakeAsync(CartKey key, long? expectedVersion, CancellationToken cancellationToken)
     {
         var args = new List<RedisValue> { expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "" };
-        return (await RunAsync(Reply + "\n" + TakeBody, key, args, null)).Cart;
+        return (await RunAsync(TakeScript, key, args, null)).Cart;
     }
 
     public async Task<bool> RestoreAsync(StoredCart cart, CancellationToken cancellationToken)
@@ -221,6 +264,11 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         {
             args.Add("owner");
             args.Add(owner);
+        }
+        if (cart.Currency is { } currency && cart.Lines.Count > 0)
+        {
+            args.Add("cur");
+            args.Add(CurrencyArgument(currency));
         }
         foreach (var line in cart.Lines)
         {
@@ -252,7 +300,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         RedisKey[] keys = second is { } pointer ? [CartRedisKey(key), pointer] : [CartRedisKey(key)];
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(script, keys, [.. args]))!;
         var status = (int)reply[0];
-        if (status == 1 || status == 5)
+        if (status == 1)
         {
             return CartWriteResult.NotFound;
         }
@@ -285,6 +333,7 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis, IOptions<Redi
         lines.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         long? owner = fields.TryGetValue("owner", out var o) ? long.Parse(o, CultureInfo.InvariantCulture) : null;
         var version = fields.TryGetValue("v", out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : 0;
-        return new StoredCart(key, owner, version, time.GetUtcNow() + remaining, lines);
+        CurrencyCode? currency = lines.Count > 0 && fields.TryGetValue("cur", out var c) ? Enum.Parse<CurrencyCode>(c) : null;
+        return new StoredCart(key, owner, version, time.GetUtcNow() + remaining, lines) { Currency = currency };
     }
 }

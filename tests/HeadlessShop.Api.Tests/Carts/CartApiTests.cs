@@ -3,6 +3,8 @@ using HeadlessShop.Api.Data;
 using HeadlessShop.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
 
 namespace HeadlessShop.Api.Tests.Carts;
 
@@ -104,6 +106,39 @@ public sealed class CartApiTests(CartsFactory factory) : IClassFixture<CartsFact
         var response = await client.GraphQLAsync(CartQueries.Add, new { i = new { cartId, lines = new[] { new { variantId = b.Id, quantity = 2 } } } });
 
         Assert.Equal(2, response.OkData()["cartLinesAdd"]!["cart"]!["lines"]!.AsArray().Count);
+        Assert.Equal(1, response.SqlStatements);
+    }
+
+    [Fact]
+    public async Task The_common_add_is_one_redis_command_and_one_sql_statement()
+    {
+        var variant = await factory.VariantAsync(16, onHand: 50);
+        var other = await factory.VariantAsync(17, onHand: 50);
+        var client = factory.Client();
+        var cartId = (await client.CreateCartAsync((variant.Id, 1)))["id"]!.GetValue<string>();
+        Assert.Empty((await client.AddAsync(cartId, (variant.Id, 1))).Codes());
+
+        // Every command the app's Redis connection sends while the request runs (the tests of a class run one at a
+        // time, so nothing else in this app is talking to Redis); keep-alive pings are the connection's own.
+        var redis = factory.Services.GetRequiredService<IConnectionMultiplexer>();
+        var session = new ProfilingSession();
+        ProfilingSession? recording = session;
+        redis.RegisterProfiler(() => recording);
+        GraphQLResponse response;
+        try
+        {
+            response = await client.GraphQLAsync(CartQueries.Add, new { i = new { cartId, lines = new[] { new { variantId = variant.Id, quantity = 2 }, new { variantId = other.Id, quantity = 1 } } } });
+        }
+        finally
+        {
+            recording = null;
+        }
+        var commands = session.FinishProfiling().Select(c => c.Command).Where(c => c is not ("PING" or "ECHO")).ToList();
+
+        var payload = response.OkData()["cartLinesAdd"]!;
+        Assert.Empty(payload.Codes());
+        Assert.Equal([4, 1], payload["cart"]!["lines"]!.AsArray().Select(l => l!["quantity"]!.GetValue<int>()));
+        Assert.True(commands.Count == 1 && commands[0] is "EVALSHA" or "EVAL", "Redis commands: " + string.Join(", ", commands));
         Assert.Equal(1, response.SqlStatements);
     }
 

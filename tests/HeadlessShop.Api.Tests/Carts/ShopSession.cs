@@ -36,6 +36,14 @@ public class CartsFactory : ShopApiFactory
         return (GlobalId.Encode(NodeKind.ProductVariant, variant.Id), variant.Id, variant.PriceMinor);
     }
 
+    /// <summary>Prices the variant in another currency (the demo catalog is all USD).</summary>
+    public async Task SetCurrencyAsync(long variantId, Common.CurrencyCode currency)
+    {
+        var contexts = Services.GetRequiredService<IDbContextFactory<ShopDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        Assert.Equal(1, await db.ProductVariants.Where(v => v.Id == variantId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Currency, currency)));
+    }
+
     public HttpClient Client(string? accessToken = null, string? peer = null)
     {
         var client = CreateClient();
