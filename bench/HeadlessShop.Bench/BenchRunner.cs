@@ -142,7 +142,6 @@ internal sealed class BenchRunner(BenchOptions options)
             // cart-add hits one line for the whole run: lift the per-line cap so the scenario measures writes, not refusals.
             ["Carts__MaxQuantityPerLine"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_gcServer"] = "1",
         };
         await ProcessRunner.RunAsync("dotnet", $"\"{api}\" migrate", TimeSpan.FromMinutes(5), environment);
         var seeding = Stopwatch.StartNew();
@@ -480,7 +479,7 @@ internal sealed class BenchRunner(BenchOptions options)
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var self = typeof(BenchRunner).Assembly.Location;
         using var process = ProcessRunner.Start("dotnet", $"\"{self}\" reference --url {baseAddress} --payload \"{payloadFile}\"",
-            new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }, Path.Combine(_work, "reference.log"));
+            new Dictionary<string, string>(), Path.Combine(_work, "reference.log"));
         try
         {
             await WaitForAsync(baseAddress, "/json", "{}");

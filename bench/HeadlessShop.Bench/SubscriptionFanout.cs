@@ -58,7 +58,6 @@ internal static class SubscriptionFanout
             ["Payments__Gateway"] = "Test",
             ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
             ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_gcServer"] = "1",
         };
         await ProcessRunner.RunAsync("dotnet", $"\"{api}\" migrate", TimeSpan.FromMinutes(5), environment);
         await ProcessRunner.RunAsync("dotnet", $"\"{api}\" seed --products 20", TimeSpan.FromMinutes(5), environment);

@@ -38,7 +38,8 @@ public sealed class ProductCacheOptions
 
     /// <summary>
     /// Products whose listing snapshot (row, variants with stock, images, category) each instance keeps in memory
-    /// (<see cref="ListingSnapshotCache"/>); 0 turns the snapshots off. About 3 KB each.
+    /// (<see cref="ListingSnapshotCache"/>); 0 turns the snapshots off. About 3.2 KB each (heap dump of the 100,000-product
+    /// bench catalog, 3 variants and 2 images per product: half strings, half objects), so about 64 MB at the default.
     /// </summary>
     [Range(0, 1_000_000)]
     public int ListingEntries { get; set; } = 20_000;
