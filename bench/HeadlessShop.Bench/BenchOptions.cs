@@ -30,6 +30,12 @@ public sealed record BenchOptions(
     /// </summary>
     public bool IncludesExtra(string name) => Only is null ? Profile == "full" : Only.Contains(name);
 
+    /// <summary>
+    /// The transport-overhead pair (small-http and the in-process runner, about 65 s) runs in the full and smoke runs or
+    /// when --only names one of them: --quick leaves it out to stay under 5 minutes.
+    /// </summary>
+    public bool IncludesOverheadPair => Only is null ? Profile != "quick" : Only.Contains("small-http") || Only.Contains("small-inprocess");
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);

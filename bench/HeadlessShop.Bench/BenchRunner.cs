@@ -41,6 +41,10 @@ internal sealed class BenchRunner(BenchOptions options)
         {
             _notes.Add($"partial run: scenarios {(options.Only is null ? "all" : string.Join(", ", options.Only))}; API {(options.ApiDll ?? "published from this tree")}");
         }
+        if (options.Only is null && options.Profile == "quick")
+        {
+            _notes.Add("small-http, small-inprocess (the transport-overhead pair), the micro benchmark and the subscription fan-out: full run only (--quick stays under 5 minutes)");
+        }
 
         string? listingPayload = null;
         foreach (var size in options.CatalogSizes)
@@ -168,7 +172,7 @@ internal sealed class BenchRunner(BenchOptions options)
         scenarios.Add(new Scenario("listing-deep", "listing", "page 20 products after the middle of the catalog, sorted by name (keyset)",
             Body(Documents.ListingDeep, new { after = await MiddleCursorAsync(http, size) })));
         scenarios.Add(new Scenario("detail", "detail", "product page: product(slug:) with everything a product page shows", Body(Documents.Detail, new { slug })));
-        if (size == OverheadCatalogSize)
+        if (size == OverheadCatalogSize && options.IncludesOverheadPair)
         {
             scenarios.Add(new Scenario("small-http", "overhead", "small catalog query (5 products: id, slug, name) over HTTP",
                 Body(Documents.Small, new { first = 5 })));

@@ -20,7 +20,7 @@ public sealed class BenchReportTests
     }
 
     [Fact]
-    public void Quick_leaves_the_micro_benchmark_and_the_fan_out_out_unless_named_and_the_full_run_has_them()
+    public void Quick_leaves_the_micro_benchmark_the_fan_out_and_the_overhead_pair_out_unless_named_and_the_full_run_has_them()
     {
         var quick = BenchOptions.Parse(["--quick"]);
         var full = BenchOptions.Parse([]);
@@ -32,6 +32,12 @@ public sealed class BenchReportTests
         Assert.True(named.IncludesExtra("micro"));
         Assert.False(named.IncludesExtra("subscriptions"));
         Assert.False(BenchOptions.Parse(["--smoke"]).IncludesExtra("micro"));
+
+        // The transport-overhead pair: full and smoke runs (the smoke test checks it), --quick only when named.
+        Assert.False(quick.IncludesOverheadPair);
+        Assert.True(full.IncludesOverheadPair && BenchOptions.Parse(["--smoke"]).IncludesOverheadPair);
+        Assert.True(BenchOptions.Parse(["--quick", "--only", "small-inprocess"]).IncludesOverheadPair);
+        Assert.False(named.IncludesOverheadPair);
     }
 
     [Fact]
