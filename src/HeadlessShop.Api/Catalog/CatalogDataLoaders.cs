@@ -4,20 +4,20 @@ using Microsoft.EntityFrameworkCore;
 namespace HeadlessShop.Api.Catalog;
 
 /// <summary>Storefront products: soft-deleted ones are absent (so product, node and variant.product never show them).</summary>
-public sealed class ProductByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Product>(contexts)
+public sealed class ProductByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, Product>(contexts)
 {
     protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Products.Where(p => keys.Contains(p.Id) && p.DeletedAt == null);
     protected override long KeyOf(Product value) => value.Id;
 }
 
-public sealed class ProductBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Product>(contexts)
+public sealed class ProductBySlugDataLoader(LookupContexts contexts) : DbBatchDataLoader<string, Product>(contexts)
 {
     protected override IQueryable<Product> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Products.Where(p => keys.Contains(p.Slug) && p.DeletedAt == null);
     protected override string KeyOf(Product value) => value.Slug;
 }
 
 /// <summary>Variants with their stock level (joined in the same statement), in display order.</summary>
-public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductVariant>(contexts)
+public sealed class VariantsByProductIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, ProductVariant>(contexts)
 {
     // Every listing and product page runs this: compiled, so EF skips the per-call expression cache lookup.
     private static readonly CompiledKeysQuery<ProductVariant> Shape = new((db, keys) =>
@@ -29,7 +29,7 @@ public sealed class VariantsByProductIdDataLoader(IDbContextFactory<ShopDbContex
 }
 
 /// <summary>Variants of products still sold: carts drop, and cart additions refuse, variants of deleted products.</summary>
-public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
+public sealed class VariantByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, ProductVariant>(contexts)
 {
     // Every cart mutation runs this (price and live stock of the lines): compiled, like the listing's loaders.
     private static readonly CompiledKeysQuery<ProductVariant> Shape = new((db, keys) =>
@@ -40,7 +40,7 @@ public sealed class VariantByIdDataLoader(IDbContextFactory<ShopDbContext> conte
     protected override long KeyOf(ProductVariant value) => value.Id;
 }
 
-public sealed class ImagesByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductImage>(contexts)
+public sealed class ImagesByProductIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, ProductImage>(contexts)
 {
     private static readonly CompiledKeysQuery<ProductImage> Shape = new((db, keys) =>
         db.ProductImages.Where(i => keys.Contains(i.ProductId)).OrderBy(i => i.ProductId).ThenBy(i => i.Position));
@@ -50,14 +50,14 @@ public sealed class ImagesByProductIdDataLoader(IDbContextFactory<ShopDbContext>
     protected override long KeyOf(ProductImage row) => row.ProductId;
 }
 
-public sealed class OptionsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, ProductOption>(contexts)
+public sealed class OptionsByProductIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, ProductOption>(contexts)
 {
     protected override IQueryable<ProductOption> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.ProductOptions.Where(o => keys.Contains(o.ProductId)).OrderBy(o => o.ProductId).ThenBy(o => o.Position);
     protected override long KeyOf(ProductOption row) => row.ProductId;
 }
 
-public sealed class CategoryByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Category>(contexts)
+public sealed class CategoryByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, Category>(contexts)
 {
     private static readonly CompiledKeysQuery<Category> Shape = new((db, keys) => db.Categories.Where(c => keys.Contains(c.Id)));
 
@@ -66,33 +66,33 @@ public sealed class CategoryByIdDataLoader(IDbContextFactory<ShopDbContext> cont
     protected override long KeyOf(Category value) => value.Id;
 }
 
-public sealed class CategoryBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Category>(contexts)
+public sealed class CategoryBySlugDataLoader(LookupContexts contexts) : DbBatchDataLoader<string, Category>(contexts)
 {
     protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Categories.Where(c => keys.Contains(c.Slug));
     protected override string KeyOf(Category value) => value.Slug;
 }
 
-public sealed class CategoriesByParentIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, Category>(contexts)
+public sealed class CategoriesByParentIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, Category>(contexts)
 {
     protected override IQueryable<Category> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.Categories.Where(c => c.ParentId != null && keys.Contains(c.ParentId.Value)).OrderBy(c => c.Position).ThenBy(c => c.Id);
     protected override long KeyOf(Category row) => row.ParentId!.Value;
 }
 
-public sealed class CollectionByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Collection>(contexts)
+public sealed class CollectionByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, Collection>(contexts)
 {
     protected override IQueryable<Collection> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Collections.Where(c => keys.Contains(c.Id));
     protected override long KeyOf(Collection value) => value.Id;
 }
 
-public sealed class CollectionBySlugDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<string, Collection>(contexts)
+public sealed class CollectionBySlugDataLoader(LookupContexts contexts) : DbBatchDataLoader<string, Collection>(contexts)
 {
     protected override IQueryable<Collection> Query(ShopDbContext db, IReadOnlyList<string> keys) => db.Collections.Where(c => keys.Contains(c.Slug));
     protected override string KeyOf(Collection value) => value.Slug;
 }
 
 /// <summary>The collections a product belongs to, by name: one statement joining the link table.</summary>
-public sealed class CollectionsByProductIdDataLoader(IDbContextFactory<ShopDbContext> contexts)
+public sealed class CollectionsByProductIdDataLoader(LookupContexts contexts)
     : DbGroupedDataLoader<long, CollectionsByProductIdDataLoader.Row, Collection>(contexts)
 {
     public sealed record Row(long ProductId, Collection Collection);

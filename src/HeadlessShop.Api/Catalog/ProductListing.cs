@@ -30,8 +30,11 @@ public sealed record ProductSort(ProductSortKey Key = ProductSortKey.Relevance, 
 /// Keyset-paginated product lists. Each sort key orders by (key, id), the cursor holds both, and every page is one
 /// indexed range scan however deep the client pages: cost stays flat as the catalog grows. The scan returns ids only;
 /// the products (with what the page shows of them) come from this instance's listing snapshots where it holds them.
+/// An unfiltered page is that range scan whatever the cursor and page size, so it runs on <see cref="LookupContexts"/>
+/// (planned once per connection); a filtered one is planned for its values, because how selective a brand, category or
+/// price range is decides between walking the sort index and sorting the matches.
 /// </summary>
-public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, ListingSnapshotReader snapshots)
+public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, LookupContexts lookups, ListingSnapshotReader snapshots)
 {
     public async Task<Connection<Product>> ListAsync(ProductFilter filter, ProductSort sort, PageRequest page, CancellationToken cancellationToken)
     {
@@ -42,7 +45,7 @@ public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, Li
         // Backward pages walk the sort order in reverse and are flipped back by the connection.
         var descending = sort.Reverse ^ page.Backward;
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await (Narrows(filter) ? contexts : lookups).CreateDbContextAsync(cancellationToken);
         var categoryIds = await CategoryIdsAsync(db, filter.CategorySlug, cancellationToken);
         var filtered = ApplyFilter(db, db.Products, filter, categoryIds);
         var ids = page.Size == 0
@@ -64,6 +67,10 @@ public sealed class ProductListing(IDbContextFactory<ShopDbContext> contexts, Li
                 return await ApplyFilter(countDb, countDb.Products, filter, categoryIds).CountAsync(ct);
             });
     }
+
+    private static bool Narrows(ProductFilter filter) =>
+        filter.CategorySlug is not null || filter.CollectionSlug is not null || filter.Brand is { Count: > 0 }
+        || filter.AvailableForSale is not null || filter.PriceMin is not null || filter.PriceMax is not null;
 
     /// <summary>The category and all its descendants; null when no category filter applies.</summary>
     private static async Task<HashSet<long>?> CategoryIdsAsync(ShopDbContext db, string? slug, CancellationToken cancellationToken)

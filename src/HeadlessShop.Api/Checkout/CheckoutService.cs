@@ -48,7 +48,7 @@ public sealed class CheckoutOptions
 /// </list>
 /// </summary>
 public sealed class CheckoutService(
-    IDbContextFactory<ShopDbContext> contexts,
+    LookupContexts contexts,
     ICartStore carts,
     ICurrentCustomer caller,
     IPaymentGateway gateway,

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessShop.Api.Customers;
 
-public sealed class CustomerByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Customer>(contexts)
+public sealed class CustomerByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, Customer>(contexts)
 {
     protected override IQueryable<Customer> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Customers.AsNoTracking().Where(c => keys.Contains(c.Id));
     protected override long KeyOf(Customer value) => value.Id;

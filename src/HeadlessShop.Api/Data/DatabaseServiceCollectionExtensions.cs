@@ -29,6 +29,34 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
+    /// The serving connection string as two pools: the general one, and the one <see cref="LookupContexts"/> uses, whose
+    /// connections plan prepared statements once (<c>plan_cache_mode = force_generic_plan</c>, unless the operator's
+    /// <c>Options</c> already set it). The operator's <c>Maximum Pool Size</c> is shared between them, so the API never
+    /// opens more connections than it allows; a pool of one connection is not split (and lookups plan as usual).
+    /// </summary>
+    internal static (string General, string Lookups) SplitForLookups(string connectionString)
+    {
+        var general = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (general.MaxPoolSize < 2)
+        {
+            return (connectionString, connectionString);
+        }
+        var lookups = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var lookupShare = general.MaxPoolSize / 2;
+        general.MaxPoolSize -= lookupShare;
+        lookups.MaxPoolSize = lookupShare;
+        general.MinPoolSize = Math.Min(general.MinPoolSize, general.MaxPoolSize);
+        lookups.MinPoolSize = Math.Min(lookups.MinPoolSize, lookups.MaxPoolSize);
+        if (lookups.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+        {
+            lookups.Options = string.IsNullOrWhiteSpace(lookups.Options)
+                ? "-c plan_cache_mode=force_generic_plan"
+                : lookups.Options + " -c plan_cache_mode=force_generic_plan";
+        }
+        return (general.ConnectionString, lookups.ConnectionString);
+    }
+
+    /// <summary>
     /// Registers a pooled <see cref="IDbContextFactory{ShopDbContext}"/>: PostgreSQL in Production, SQLite in
     /// Embedded mode. Every consumer (loaders, services) creates a short-lived context per unit of work.
     /// </summary>
@@ -49,11 +77,11 @@ public static class DatabaseServiceCollectionExtensions
         }
 
         builder.Services.AddSingleton<SqlStatementCounter>();
-        builder.Services.AddPooledDbContextFactory<ShopDbContext>((services, options) =>
+        void Configure(IServiceProvider services, DbContextOptionsBuilder options, string? connectionString)
         {
             if (mode == ShopMode.Production)
             {
-                options.UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"));
+                options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"));
             }
             else
             {
@@ -62,6 +90,18 @@ public static class DatabaseServiceCollectionExtensions
             options.UseSnakeCaseNamingConvention();
             options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
             options.AddInterceptors(services.GetRequiredService<SqlStatementCounter>());
+        }
+        var (general, lookups) = mode == ShopMode.Production ? SplitForLookups(postgres!) : (null, null);
+        builder.Services.AddPooledDbContextFactory<ShopDbContext>((services, options) => Configure(services, options, general));
+        builder.Services.AddSingleton(services =>
+        {
+            if (lookups is null)
+            {
+                return new LookupContexts(services.GetRequiredService<IDbContextFactory<ShopDbContext>>());
+            }
+            var options = new DbContextOptionsBuilder<ShopDbContext>();
+            Configure(services, options, lookups);
+            return new LookupContexts(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<ShopDbContext>(options.Options));
         });
         builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessShop.Api.Data;
 
-/// <summary>A 1:1 loader answered by one query over a fresh, short-lived context per batch.</summary>
-public abstract class DbBatchDataLoader<TKey, TValue>(IDbContextFactory<ShopDbContext> contexts) : BatchDataLoader<TKey, TValue>
+/// <summary>A 1:1 loader answered by one query over a fresh, short-lived context per batch (a key lookup: see <see cref="LookupContexts"/>).</summary>
+public abstract class DbBatchDataLoader<TKey, TValue>(LookupContexts contexts) : BatchDataLoader<TKey, TValue>
     where TKey : notnull
 {
     protected abstract IQueryable<TValue> Query(ShopDbContext db, IReadOnlyList<TKey> keys);
@@ -30,7 +30,7 @@ public abstract class DbBatchDataLoader<TKey, TValue>(IDbContextFactory<ShopDbCo
 }
 
 /// <summary>A 1:N loader answered by one query; rows keep the query's order within each key.</summary>
-public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(IDbContextFactory<ShopDbContext> contexts) : GroupedDataLoader<TKey, TValue>
+public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(LookupContexts contexts) : GroupedDataLoader<TKey, TValue>
     where TKey : notnull
 {
     protected abstract IQueryable<TRow> Query(ShopDbContext db, IReadOnlyList<TKey> keys);
@@ -64,7 +64,7 @@ public abstract class DbGroupedDataLoader<TKey, TRow, TValue>(IDbContextFactory<
 }
 
 /// <summary>A 1:N loader whose rows are the values themselves.</summary>
-public abstract class DbGroupedDataLoader<TKey, TValue>(IDbContextFactory<ShopDbContext> contexts)
+public abstract class DbGroupedDataLoader<TKey, TValue>(LookupContexts contexts)
     : DbGroupedDataLoader<TKey, TValue, TValue>(contexts)
     where TKey : notnull
 {

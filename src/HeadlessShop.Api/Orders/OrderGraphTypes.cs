@@ -13,34 +13,34 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessShop.Api.Orders;
 
-public sealed class OrderByIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbBatchDataLoader<long, Order>(contexts)
+public sealed class OrderByIdDataLoader(LookupContexts contexts) : DbBatchDataLoader<long, Order>(contexts)
 {
     protected override IQueryable<Order> Query(ShopDbContext db, IReadOnlyList<long> keys) => db.Set<Order>().Where(o => keys.Contains(o.Id));
     protected override long KeyOf(Order value) => value.Id;
 }
 
-public sealed class OrderLinesByOrderIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, OrderLine>(contexts)
+public sealed class OrderLinesByOrderIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, OrderLine>(contexts)
 {
     protected override IQueryable<OrderLine> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.Set<OrderLine>().Where(l => keys.Contains(l.OrderId)).OrderBy(l => l.OrderId).ThenBy(l => l.Id);
     protected override long KeyOf(OrderLine row) => row.OrderId;
 }
 
-public sealed class PaymentsByOrderIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, Payment>(contexts)
+public sealed class PaymentsByOrderIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, Payment>(contexts)
 {
     protected override IQueryable<Payment> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.Set<Payment>().Where(p => keys.Contains(p.OrderId)).OrderBy(p => p.OrderId).ThenBy(p => p.Id);
     protected override long KeyOf(Payment row) => row.OrderId;
 }
 
-public sealed class ShipmentsByOrderIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, Shipment>(contexts)
+public sealed class ShipmentsByOrderIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, Shipment>(contexts)
 {
     protected override IQueryable<Shipment> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.Set<Shipment>().Where(s => keys.Contains(s.OrderId)).OrderBy(s => s.OrderId).ThenBy(s => s.Id);
     protected override long KeyOf(Shipment row) => row.OrderId;
 }
 
-public sealed class HistoryByOrderIdDataLoader(IDbContextFactory<ShopDbContext> contexts) : DbGroupedDataLoader<long, OrderStatusChange>(contexts)
+public sealed class HistoryByOrderIdDataLoader(LookupContexts contexts) : DbGroupedDataLoader<long, OrderStatusChange>(contexts)
 {
     protected override IQueryable<OrderStatusChange> Query(ShopDbContext db, IReadOnlyList<long> keys) =>
         db.Set<OrderStatusChange>().Where(h => keys.Contains(h.OrderId)).OrderBy(h => h.OrderId).ThenBy(h => h.Sequence);

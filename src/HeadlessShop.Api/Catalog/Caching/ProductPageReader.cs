@@ -12,7 +12,7 @@ namespace HeadlessShop.Api.Catalog.Caching;
 /// category resolve from it without another query.
 /// </summary>
 public sealed partial class ProductPageReader(
-    IDbContextFactory<ShopDbContext> contexts,
+    LookupContexts contexts,
     IProductPageStore store,
     IOptions<ProductCacheOptions> options,
     ProductByIdDataLoader products,
