@@ -57,6 +57,8 @@ internal sealed class BenchRunner(BenchOptions options)
             {
                 await WarmUntilSteadyAsync(new Uri(server.BaseAddress, "/graphql"), server.Process.Id, hottest, $"API @ {size}");
             }
+            // The high-water mark after each step says which scenario raised the process's peak RSS.
+            var highWater = new List<string> { HighWater("warm-up", server.Process.Id) };
             foreach (var scenario in scenarios)
             {
                 var measurement = await MeasureAsync(server.BaseAddress, server.Process.Id, scenario, size);
@@ -64,6 +66,7 @@ internal sealed class BenchRunner(BenchOptions options)
                 {
                     _measurements.Add(measurement);
                 }
+                highWater.Add(HighWater(scenario.Name, server.Process.Id));
             }
             if (options.Includes("flash-sale") && !_unavailable.Contains("flash-sale"))
             {
@@ -72,10 +75,12 @@ internal sealed class BenchRunner(BenchOptions options)
                 var (measurement, outcome) = await FlashSale.RunAsync(server.BaseAddress, server.Process.Id, size, units, sql => PsqlAsync(size, sql));
                 _measurements.Add(measurement);
                 _flashSale = outcome;
+                highWater.Add(HighWater("flash-sale", server.Process.Id));
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"flash sale @ {size}: {units} units, {units * 3} one-unit carts, {FlashSale.Clients} clients: {outcome.Paid} paid, {outcome.SoldOut} sold out, {outcome.Unexpected} other; afterwards on hand {outcome.OnHandAfter}, reserved {outcome.ReservedAfter}, paid units {outcome.PaidUnits}, oversells {outcome.Oversells}; SQL statements per checkout: paid {outcome.SqlPerPaid?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}, sold out {outcome.SqlPerSoldOut?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"}"));
             }
             var scenariosPeakMb = ProcessRunner.PeakRssMb(server.Process.Id);
+            _notes.Add($"RSS high-water mark of the API @ {size} after each step (MB): {string.Join(", ", highWater)}");
             if (_subscriptions is null && options.IncludesExtra("subscriptions") && Directory.Exists(Path.Combine(_root, "tests", "referees", "node_modules")))
             {
                 _notes.Add(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the API @ {size} before the subscription fan-out: {scenariosPeakMb:F1} MB"));
@@ -120,6 +125,9 @@ internal sealed class BenchRunner(BenchOptions options)
             TimeSpan.FromMinutes(10), workingDirectory: _root);
         return Path.Combine(publish, "HeadlessShop.Api.dll");
     }
+
+    private static string HighWater(string step, int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"{step} {ProcessRunner.PeakRssMb(pid):F1}");
 
     private async Task<Dictionary<string, string>> PrepareDatabaseAsync(string api, int size)
     {

@@ -98,6 +98,11 @@ public sealed class BenchHarnessSmokeTests
             var notes = json["notes"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
             Assert.All(measurements.Select(m => m!["scenario"]!.GetValue<string>()).Where(s => s is not ("flash-sale" or "small-inprocess")),
                 scenario => Assert.Contains(notes, n => n.StartsWith($"warm-up of {scenario} @ ", StringComparison.Ordinal)));
+            // The RSS high-water mark is recorded after the warm-up and after every scenario, so the peak has a culprit.
+            var highWater = Assert.Single(notes, n => n.StartsWith("RSS high-water mark of the API @ 200 after each step (MB): warm-up ", StringComparison.Ordinal));
+            // (the references run in their own process, the in-process runner outside the API)
+            Assert.All(measurements.Where(m => m!["group"]!.GetValue<string>() != "reference").Select(m => m!["scenario"]!.GetValue<string>()).Where(s => s != "small-inprocess"),
+                scenario => Assert.Contains($", {scenario} ", highWater, StringComparison.Ordinal));
             // The runner uses the GC the API ships with (workstation, HeadlessShop.Api.csproj).
             Assert.Contains(notes, n => n.StartsWith("small-inprocess @ 200, measured window: server_gc=0 ", StringComparison.Ordinal));
         }
