@@ -29,9 +29,18 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
+    /// How lookup connections plan. One generic plan per prepared statement; and no hash or merge joins, because a
+    /// generic plan is costed for 10 keys, which on a small table (3,000 stock rows at 1,000 products) made hashing
+    /// the whole table look cheaper than 10 index probes: 0.54 ms for the cart's one-key variant lookup instead of
+    /// 0.03 ms. A lookup joins a few rows per key, so nested loops over indexes are the right plan for any batch.
+    /// </summary>
+    private static readonly (string Setting, string Value)[] LookupSettings =
+        [("plan_cache_mode", "force_generic_plan"), ("enable_hashjoin", "off"), ("enable_mergejoin", "off")];
+
+    /// <summary>
     /// The serving connection string as two pools: the general one, and the one <see cref="LookupContexts"/> uses, whose
-    /// connections plan prepared statements once (<c>plan_cache_mode = force_generic_plan</c>, unless the operator's
-    /// <c>Options</c> already set it). The operator's <c>Maximum Pool Size</c> is shared between them, so the API never
+    /// connections plan prepared statements once (<see cref="LookupSettings"/>, each unless the operator's <c>Options</c>
+    /// already set it). The operator's <c>Maximum Pool Size</c> is shared between them, so the API never
     /// opens more connections than it allows; a pool of one connection is not split (and lookups plan as usual).
     /// </summary>
     internal static (string General, string Lookups) SplitForLookups(string connectionString)
@@ -47,11 +56,12 @@ public static class DatabaseServiceCollectionExtensions
         lookups.MaxPoolSize = lookupShare;
         general.MinPoolSize = Math.Min(general.MinPoolSize, general.MaxPoolSize);
         lookups.MinPoolSize = Math.Min(lookups.MinPoolSize, lookups.MaxPoolSize);
-        if (lookups.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+        foreach (var (setting, value) in LookupSettings)
         {
-            lookups.Options = string.IsNullOrWhiteSpace(lookups.Options)
-                ? "-c plan_cache_mode=force_generic_plan"
-                : lookups.Options + " -c plan_cache_mode=force_generic_plan";
+            if (lookups.Options?.Contains(setting, StringComparison.Ordinal) != true)
+            {
+                lookups.Options = string.IsNullOrWhiteSpace(lookups.Options) ? $"-c {setting}={value}" : $"{lookups.Options} -c {setting}={value}";
+            }
         }
         return (general.ConnectionString, lookups.ConnectionString);
     }

@@ -5,6 +5,8 @@ namespace HeadlessShop.Api.Tests.Data;
 
 public sealed class DatabaseConfigurationTests
 {
+    private const string Lookups = "-c plan_cache_mode=force_generic_plan -c enable_hashjoin=off -c enable_mergejoin=off";
+
     [Fact]
     public void Auto_prepare_and_multiplexing_are_turned_on_unless_the_operator_chose_values()
     {
@@ -24,7 +26,7 @@ public sealed class DatabaseConfigurationTests
         var (generalPool, lookupPool) = Split(connectionString);
 
         Assert.Equal((general, lookups), (generalPool.MaxPoolSize, lookupPool.MaxPoolSize));
-        Assert.Equal("-c plan_cache_mode=force_generic_plan", lookupPool.Options);
+        Assert.Equal(Lookups, lookupPool.Options);
         Assert.Null(generalPool.Options);
         Assert.Equal(("db", "shop"), (lookupPool.Host, lookupPool.Database));
     }
@@ -33,10 +35,10 @@ public sealed class DatabaseConfigurationTests
     public void The_lookup_pool_keeps_the_operators_options_and_their_own_plan_cache_mode()
     {
         var (generalPool, lookupPool) = Split("Host=db;Options=-c search_path=shop");
-        Assert.Equal(("-c search_path=shop", "-c search_path=shop -c plan_cache_mode=force_generic_plan"), (generalPool.Options, lookupPool.Options));
+        Assert.Equal(("-c search_path=shop", "-c search_path=shop " + Lookups), (generalPool.Options, lookupPool.Options));
 
         var (_, chosen) = Split("Host=db;Options=-c plan_cache_mode=auto");
-        Assert.Equal("-c plan_cache_mode=auto", chosen.Options);
+        Assert.Equal("-c plan_cache_mode=auto -c enable_hashjoin=off -c enable_mergejoin=off", chosen.Options);
     }
 
     [Fact]

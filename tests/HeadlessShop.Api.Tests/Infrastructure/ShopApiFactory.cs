@@ -25,6 +25,9 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual TestDatabaseKind Database => TestDatabaseKind.Postgres;
     public virtual int Products => 120;
 
+    /// <summary>Exactly this many variants per product when set; the demo catalog's mix otherwise.</summary>
+    public virtual int? VariantsPerProduct => null;
+
     public string ConnectionString { get; private set; } = "";
 
     public string RedisKeyPrefix { get; } = $"hs-test:{Guid.NewGuid():N}:";
@@ -54,7 +57,7 @@ public class ShopApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 await db.Database.EnsureCreatedAsync();
             }
         }
-        await Services.GetRequiredService<CatalogSeeder>().SeedAsync(Products, null, CancellationToken.None);
+        await Services.GetRequiredService<CatalogSeeder>().SeedAsync(Products, VariantsPerProduct, null, CancellationToken.None);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
