@@ -10,8 +10,12 @@ public sealed class GraphQLTransportOptions
     /// <summary>Largest request body accepted, in bytes. Larger bodies get 413 before any parsing.</summary>
     public long MaxRequestBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Total size (characters of document text) of parsed, validated documents kept for reuse.</summary>
-    public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>
+    /// Estimated memory of the parsed, validated documents kept for reuse: text and syntax tree, counted as
+    /// <see cref="Execution.ValidatedDocumentCache.BytesPerCharacter"/> bytes per character of text (16 MB holds about
+    /// 2,000 documents the size of a search page's).
+    /// </summary>
+    public long DocumentCacheBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Deepest field nesting allowed. graphql-armor's default is 6; Relay storefronts spend two levels per
     /// connection hop (edges, node), so a category → products → variants page needs about 8. See README.</summary>

@@ -71,6 +71,20 @@ public sealed class ValidatedDocumentCacheTests
         Assert.NotSame(first.Document, second.Document);
     }
 
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    public async Task A_document_counts_against_the_budget_at_its_parsed_size_not_its_text_length(int slack, bool kept)
+    {
+        const string query = "{ hello(name: \"a document of some length\") }";
+        var (provider, executer) = Build(cacheBytes: ((long)query.Length * ValidatedDocumentCache.BytesPerCharacter) + slack);
+        await using var _ = provider;
+        var first = await executer.ExecuteAsync(new ExecutionOptions { Query = query, RequestServices = provider });
+        var second = await executer.ExecuteAsync(new ExecutionOptions { Query = query, RequestServices = provider });
+        Assert.True(second.Executed);
+        Assert.Equal(kept, ReferenceEquals(first.Document, second.Document));
+    }
+
     /// <summary>A rule of someone else's: the cache cannot check it on the tree itself, so the validator must run it.</summary>
     private sealed class CountingRule : ValidationRuleBase
     {
