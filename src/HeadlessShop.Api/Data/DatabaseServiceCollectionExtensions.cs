@@ -105,7 +105,7 @@ public static class DatabaseServiceCollectionExtensions
         builder.Services.AddPooledDbContextFactory<ShopDbContext>((services, options) => Configure(services, options, general));
         builder.Services.AddSingleton(services =>
         {
-            if (lookups is null)
+            if (lookups is null || lookups == general)
             {
                 return new LookupContexts(services.GetRequiredService<IDbContextFactory<ShopDbContext>>());
             }
